@@ -1,6 +1,7 @@
 /* elad: hexadecimal text <-> bytes. */
 #include <ela/hex.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char digits[] = "0123456789abcdef";
