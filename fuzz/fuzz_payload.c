@@ -15,6 +15,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_ASSERT(r.err != NULL);
         return 0;
     }
+    if (fuzz_roundtrip_exempt(type, version)) {
+        json_decref(ela_payload_to_json(&p));
+        ela_payload_clear(&p);
+        return 0;
+    }
     ela_writer a, b, u;
     ela_writer_init(&a);
     ela_writer_init(&b);
