@@ -10,66 +10,15 @@
 #include <ela/amount.h>
 #include <ela/hash.h>
 #include <ela/hex.h>
+#include <ela/json.h>
 
 #include <stdlib.h>
 #include <string.h>
 
-/* Length of the valid UTF-8 sequence at p (Go's utf8.DecodeRune acceptance: no overlongs,
- * no surrogates, nothing above U+10FFFF), or 0 when the byte at p starts none. */
-static size_t utf8_seq_len(const uint8_t *p, size_t n)
-{
-    uint8_t c = p[0];
-    if (c < 0x80)
-        return 1;
-    size_t len;
-    uint8_t lo = 0x80, hi = 0xbf;
-    if (c >= 0xc2 && c <= 0xdf) {
-        len = 2;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        len = 3;
-        if (c == 0xe0)
-            lo = 0xa0;
-        else if (c == 0xed)
-            hi = 0x9f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        len = 4;
-        if (c == 0xf0)
-            lo = 0x90;
-        else if (c == 0xf4)
-            hi = 0x8f;
-    } else {
-        return 0;
-    }
-    if (n < len || p[1] < lo || p[1] > hi)
-        return 0;
-    for (size_t i = 2; i < len; i++)
-        if (p[i] < 0x80 || p[i] > 0xbf)
-            return 0;
-    return len;
-}
-
 /* A Go string(bytes) as JSON: invalid bytes become U+FFFD one by one. */
 static json_t *jstr(const ela_bytes *b)
 {
-    const uint8_t *p = b->data;
-    size_t n = b->len;
-    uint8_t *out = ela_xmalloc(n * 3 + 1);
-    size_t o = 0;
-    for (size_t i = 0; i < n;) {
-        size_t k = utf8_seq_len(p + i, n - i);
-        if (k == 0) {
-            memcpy(out + o, "\xef\xbf\xbd", 3);
-            o += 3;
-            i++;
-        } else {
-            memcpy(out + o, p + i, k);
-            o += k;
-            i += k;
-        }
-    }
-    json_t *j = json_stringn((const char *)out, o);
-    free(out);
-    return j;
+    return ela_json_string_from_bytes(b->data, b->len);
 }
 
 static json_t *jhex(const ela_bytes *b)
