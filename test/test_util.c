@@ -69,6 +69,30 @@ START_TEST(reader_is_sticky_and_bounded)
 }
 END_TEST
 
+START_TEST(reader_finish)
+{
+    uint8_t buf[3] = {1, 2, 3};
+    ela_reader r;
+    uint8_t v;
+    const char *why = NULL;
+    ela_reader_init(&r, buf, 3);
+    ck_assert(ela_read_u8(&r, &v));
+    ck_assert(!ela_reader_finish(&r, &why)); /* two bytes left */
+    ck_assert_str_eq(why, "trailing bytes");
+    ela_reader_init(&r, buf, 1);
+    why = NULL;
+    ck_assert(ela_read_u8(&r, &v));
+    ck_assert(ela_reader_finish(&r, &why)); /* consumed exactly */
+    ck_assert_ptr_null(why);
+    ela_reader_init(&r, buf, 1);
+    uint16_t u;
+    ck_assert(!ela_read_u16(&r, &u));
+    ck_assert(!ela_reader_finish(&r, NULL)); /* NULL why is allowed */
+    ck_assert(!ela_reader_finish(&r, &why)); /* the first failure is kept */
+    ck_assert_str_eq(why, "truncated");
+}
+END_TEST
+
 START_TEST(fixed_ints_little_endian)
 {
     ela_writer w;
@@ -226,6 +250,7 @@ static Suite *util_suite(void)
     tcase_add_test(tc, varint_roundtrip);
     tcase_add_test(tc, varint_rejects_noncanonical_and_truncated);
     tcase_add_test(tc, reader_is_sticky_and_bounded);
+    tcase_add_test(tc, reader_finish);
     tcase_add_test(tc, fixed_ints_little_endian);
     tcase_add_test(tc, hex_codec);
     tcase_add_test(tc, hash_known_answers);

@@ -27,6 +27,11 @@ static inline bool ela_reader_ok(const ela_reader *r) { return r->err == NULL; }
 /* Records why (if no earlier failure is recorded) and returns false. */
 bool ela_reader_fail(ela_reader *r, const char *why);
 
+/* Ends a whole-buffer parse: when no read has failed but bytes are left, records "trailing
+ * bytes". Stores the first failure's reason in *why (when why is not NULL and a read failed)
+ * and returns true only when nothing failed. */
+ELA_WARN_UNUSED_RESULT bool ela_reader_finish(ela_reader *r, const char **why);
+
 ELA_WARN_UNUSED_RESULT bool ela_read_u8(ela_reader *r, uint8_t *v);
 ELA_WARN_UNUSED_RESULT bool ela_read_u16(ela_reader *r, uint16_t *v);
 ELA_WARN_UNUSED_RESULT bool ela_read_u32(ela_reader *r, uint32_t *v);

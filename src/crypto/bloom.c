@@ -185,13 +185,12 @@ bool ela_bloom_parse(ela_bloom *bf, const uint8_t *p, size_t len, const char **w
 {
     ela_reader r;
     ela_reader_init(&r, p, len);
-    if (ela_bloom_read(&r, bf) && ela_reader_left(&r) != 0) {
+    bool read = ela_bloom_read(&r, bf);
+    if (ela_reader_finish(&r, why))
+        return true;
+    if (read)
         ela_bloom_clear(bf);
-        ela_reader_fail(&r, "trailing bytes");
-    }
-    if (r.err && why)
-        *why = r.err;
-    return r.err == NULL;
+    return false;
 }
 
 void ela_bloom_write(ela_writer *w, const ela_bloom *bf)
@@ -209,13 +208,12 @@ bool ela_filteradd_parse(ela_bytes *out, const uint8_t *p, size_t len, const cha
 {
     ela_reader r;
     ela_reader_init(&r, p, len);
-    if (ela_read_varbytes(&r, out, ELA_FILTERADD_MAX_SIZE) && ela_reader_left(&r) != 0) {
+    bool read = ela_read_varbytes(&r, out, ELA_FILTERADD_MAX_SIZE);
+    if (ela_reader_finish(&r, why))
+        return true;
+    if (read)
         ela_bytes_clear(out);
-        ela_reader_fail(&r, "trailing bytes");
-    }
-    if (r.err && why)
-        *why = r.err;
-    return r.err == NULL;
+    return false;
 }
 
 void ela_filteradd_write(ela_writer *w, const uint8_t *p, size_t len)
@@ -250,13 +248,12 @@ bool ela_txfilter_parse(ela_txfilter *tf, const uint8_t *p, size_t len, const ch
 {
     ela_reader r;
     ela_reader_init(&r, p, len);
-    if (ela_txfilter_read(&r, tf) && ela_reader_left(&r) != 0) {
+    bool read = ela_txfilter_read(&r, tf);
+    if (ela_reader_finish(&r, why))
+        return true;
+    if (read)
         ela_txfilter_clear(tf);
-        ela_reader_fail(&r, "trailing bytes");
-    }
-    if (r.err && why)
-        *why = r.err;
-    return r.err == NULL;
+    return false;
 }
 
 void ela_txfilter_write(ela_writer *w, const ela_txfilter *tf)

@@ -210,13 +210,12 @@ bool ela_auxpow_parse(ela_auxpow *aux, const uint8_t *p, size_t len, const char 
 {
     ela_reader r;
     ela_reader_init(&r, p, len);
-    if (ela_auxpow_read(&r, aux) && ela_reader_left(&r) != 0) {
+    bool read = ela_auxpow_read(&r, aux);
+    if (ela_reader_finish(&r, why))
+        return true;
+    if (read)
         ela_auxpow_clear(aux);
-        ela_reader_fail(&r, "trailing bytes");
-    }
-    if (r.err && why)
-        *why = r.err;
-    return r.err == NULL;
+    return false;
 }
 
 void ela_auxpow_write(ela_writer *w, const ela_auxpow *aux)

@@ -161,13 +161,12 @@ bool ela_block_parse(ela_block *b, const uint8_t *p, size_t len, const char **wh
 {
     ela_reader r;
     ela_reader_init(&r, p, len);
-    if (ela_block_read(&r, b) && ela_reader_left(&r) != 0) {
+    bool read = ela_block_read(&r, b);
+    if (ela_reader_finish(&r, why))
+        return true;
+    if (read)
         ela_block_clear(b);
-        ela_reader_fail(&r, "trailing bytes");
-    }
-    if (r.err && why)
-        *why = r.err;
-    return r.err == NULL;
+    return false;
 }
 
 void ela_block_write(ela_writer *w, const ela_block *b)
@@ -342,13 +341,12 @@ bool ela_dpos_block_parse(ela_dpos_block *d, const uint8_t *p, size_t len, const
 {
     ela_reader r;
     ela_reader_init(&r, p, len);
-    if (ela_dpos_block_read(&r, d) && ela_reader_left(&r) != 0) {
+    bool read = ela_dpos_block_read(&r, d);
+    if (ela_reader_finish(&r, why))
+        return true;
+    if (read)
         ela_dpos_block_clear(d);
-        ela_reader_fail(&r, "trailing bytes");
-    }
-    if (r.err && why)
-        *why = r.err;
-    return r.err == NULL;
+    return false;
 }
 
 void ela_dpos_block_write(ela_writer *w, const ela_dpos_block *d)

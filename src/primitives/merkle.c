@@ -418,13 +418,12 @@ bool ela_merkle_proof_parse(ela_merkle_proof *mp, const uint8_t *p, size_t len, 
 {
     ela_reader r;
     ela_reader_init(&r, p, len);
-    if (ela_merkle_proof_read(&r, mp) && ela_reader_left(&r) != 0) {
+    bool read = ela_merkle_proof_read(&r, mp);
+    if (ela_reader_finish(&r, why))
+        return true;
+    if (read)
         ela_merkle_proof_clear(mp);
-        ela_reader_fail(&r, "trailing bytes");
-    }
-    if (r.err && why)
-        *why = r.err;
-    return r.err == NULL;
+    return false;
 }
 
 void ela_merkle_proof_write(ela_writer *w, const ela_merkle_proof *mp)

@@ -19,6 +19,15 @@ bool ela_reader_fail(ela_reader *r, const char *why)
     return false;
 }
 
+bool ela_reader_finish(ela_reader *r, const char **why)
+{
+    if (!r->err && r->pos != r->len)
+        ela_reader_fail(r, "trailing bytes");
+    if (r->err && why)
+        *why = r->err;
+    return r->err == NULL;
+}
+
 static bool take(ela_reader *r, size_t n, const uint8_t **p)
 {
     if (r->err)
