@@ -10,30 +10,6 @@
 
 #include <string.h>
 
-static void unhex_n(uint8_t *out, const char *hex, size_t n)
-{
-    ck_assert_uint_eq(strlen(hex), 2 * n);
-    ck_assert(ela_hex_decode(out, hex, 2 * n));
-}
-
-/* Vector documents loaded by a test, released by the teardown fixture after it. */
-static json_t *g_docs[8];
-static size_t g_ndocs;
-
-static json_t *load_doc(const char *rel)
-{
-    json_t *j = ela_test_load_json(rel);
-    ck_assert_uint_lt(g_ndocs, ELA_ARRAY_LEN(g_docs));
-    g_docs[g_ndocs++] = j;
-    return j;
-}
-
-static void release_docs(void)
-{
-    while (g_ndocs > 0)
-        json_decref(g_docs[--g_ndocs]);
-}
-
 static ela_uint168 ph_from_hex(const char *hex)
 {
     ela_uint168 ph;
@@ -123,7 +99,7 @@ START_TEST(contract_standard_and_derived)
 {
     /* The refnode test wallet: key -> code -> program hash -> address. */
     uint8_t key[33], code[35], schnorr[35];
-    unhex_n(key, "029a0a45b45c5f1406aac117ae490cf1ad0535e470a13bd3068e2a2862c22ab4d9", 33);
+    ela_test_unhex_n(key, "029a0a45b45c5f1406aac117ae490cf1ad0535e470a13bd3068e2a2862c22ab4d9", 33);
     ela_contract_standard_code(code, key);
     ck_assert(ela_contract_is_standard(code, sizeof(code)));
     ck_assert(!ela_contract_is_schnorr(code, sizeof(code)));
@@ -200,7 +176,7 @@ START_TEST(contract_multisig_build_and_predicates)
 {
     uint8_t keys[3][33];
     for (int i = 0; i < 3; i++)
-        unhex_n(keys[i], KEYS3[i], 33);
+        ela_test_unhex_n(keys[i], KEYS3[i], 33);
     ela_bytes code = {0};
     ck_assert(ela_contract_multisig_code(&code, 2, keys, 3, false));
     ck_assert_uint_eq(code.len, 3 + 34 * 3);
@@ -318,7 +294,7 @@ END_TEST
 
 START_TEST(vectors_addresses)
 {
-    json_t *root = load_doc("addresses.json");
+    json_t *root = ela_test_hold_json("addresses.json");
     json_t *arr = json_object_get(root, "addresses");
     ck_assert(json_array_size(arr) >= 20);
     size_t i, codes = 0;
@@ -338,7 +314,7 @@ START_TEST(vectors_addresses)
         json_t *gen = json_object_get(v, "side_chain_genesis_display");
         if (pv != NULL) {
             uint8_t priv[32], pub[33];
-            unhex_n(priv, json_string_value(pv), 32);
+            ela_test_unhex_n(priv, json_string_value(pv), 32);
             ck_assert(ela_pubkey_from_privkey(pub, priv));
             ck_assert_str_eq(ela_test_hex(pub, 33), json_string_value(pk));
         }
@@ -354,7 +330,7 @@ START_TEST(vectors_addresses)
             }
             if (pk != NULL && code.len == 35) {
                 uint8_t key[33], built[35];
-                unhex_n(key, json_string_value(pk), 33);
+                ela_test_unhex_n(key, json_string_value(pk), 33);
                 if (ela_contract_is_schnorr(code.data, code.len))
                     ela_contract_schnorr_code(built, key);
                 else
@@ -403,7 +379,7 @@ START_TEST(vectors_addresses)
         ck_assert(!ela_address_to_program_hash(&ph, ela_test_json_str(v, "address")));
     }
 
-    json_t *xs = json_object_get(json_object_get(load_doc("crosschain.json"),
+    json_t *xs = json_object_get(json_object_get(ela_test_hold_json("crosschain.json"),
                                                  "computed_crosschecked"),
                                  "crosschain_addresses");
     ck_assert(json_array_size(xs) >= 3);
@@ -427,7 +403,7 @@ END_TEST
 START_TEST(vectors_multisig_codes)
 {
     /* Regnet foundation: four keys -> 3-of-4 code -> 8ZNizBf4KhhPjeJRGpox6rPcHE5Np6tFx3. */
-    json_t *root = load_doc("realdata/regnet_foundation_keys.json");
+    json_t *root = ela_test_hold_json("realdata/regnet_foundation_keys.json");
     json_t *keys = json_object_get(root, "keys");
     json_t *ms = json_object_get(root, "multisig");
     uint8_t k4[4][33];
@@ -436,7 +412,7 @@ START_TEST(vectors_multisig_codes)
     json_array_foreach(keys, i, v)
     {
         ck_assert(i < 4);
-        unhex_n(k4[i], ela_test_json_str(v, "public_key_compressed"), 33);
+        ela_test_unhex_n(k4[i], ela_test_json_str(v, "public_key_compressed"), 33);
         uint8_t code[35];
         ela_contract_standard_code(code, k4[i]);
         ck_assert_str_eq(ela_test_hex(code, 35), ela_test_json_str(v, "standard_redeem_script"));
@@ -454,12 +430,12 @@ START_TEST(vectors_multisig_codes)
     ela_bytes_clear(&code);
 
     /* The arbiters' cross-chain 3-of-4 code (ends in 0xAF) from the synthetic test keys. */
-    json_t *c = json_object_get(load_doc("crosschain.json"), "computed");
+    json_t *c = json_object_get(ela_test_hold_json("crosschain.json"), "computed");
     json_t *tk = json_object_get(json_object_get(c, "test_keys"), "keys");
     json_array_foreach(tk, i, v)
     {
         ck_assert(i < 4);
-        unhex_n(k4[i], ela_test_json_str(v, "pub"), 33);
+        ela_test_unhex_n(k4[i], ela_test_json_str(v, "pub"), 33);
     }
     json_t *f = json_object_get(json_object_get(c, "withdraw_v1_multisig"), "facts");
     ck_assert(ela_contract_multisig_code(&code, 3, k4, 4, true));
@@ -490,7 +466,7 @@ static Suite *address_suite(void)
     suite_add_tcase(s, tc);
     if (ela_test_have_vectors("address vectors")) {
         TCase *tv = tcase_create("vectors");
-        tcase_add_checked_fixture(tv, NULL, release_docs);
+        tcase_add_checked_fixture(tv, NULL, ela_test_release_json);
         tcase_add_test(tv, vectors_addresses);
         tcase_add_test(tv, vectors_multisig_codes);
         suite_add_tcase(s, tv);

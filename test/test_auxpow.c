@@ -15,28 +15,12 @@
 
 /* ---- helpers ---- */
 
-static ela_uint256 h_int(const char *hex)
-{
-    ela_uint256 h;
-    ck_assert_msg(ela_uint256_from_internal_hex(&h, hex), "bad hash hex %s", hex);
-    return h;
-}
-
-static ela_uint256 h_disp(const char *hex)
-{
-    ela_uint256 h;
-    ck_assert_msg(ela_uint256_from_display(&h, hex), "bad hash hex %s", hex);
-    return h;
-}
-
 static ela_uint256 leaf_of(uint8_t i)
 {
     ela_uint256 h;
     ela_hash256(&h, &i, 1);
     return h;
 }
-
-static const char *hexu(const ela_uint256 *h) { return ela_test_hex(h->b, 32); }
 
 /* ---- compact bits and PoW ---- */
 
@@ -46,7 +30,7 @@ START_TEST(compact_decode)
     bool neg;
     ck_assert(ela_pow_compact_to_target(&t, &neg, 0x1d03ffff));
     ck_assert(!neg);
-    ck_assert_str_eq(hexu(&t), "0000000000000000000000000000000000000000000000000000ffff03000000");
+    ck_assert_str_eq(ela_test_hash_hex(&t), "0000000000000000000000000000000000000000000000000000ffff03000000");
     /* exponent <= 3 shifts the mantissa right */
     ck_assert(ela_pow_compact_to_target(&t, &neg, 0x01123456));
     ck_assert_uint_eq(t.b[0], 0x12);
@@ -144,9 +128,9 @@ START_TEST(pow_work)
 {
     ela_uint256 w;
     ela_pow_work(&w, 0x1d00ffff); /* Bitcoin difficulty 1: 0x100010001 */
-    ck_assert_str_eq(hexu(&w), "0100010001000000000000000000000000000000000000000000000000000000");
+    ck_assert_str_eq(ela_test_hash_hex(&w), "0100010001000000000000000000000000000000000000000000000000000000");
     ela_pow_work(&w, 0x207fffff);
-    ck_assert_str_eq(hexu(&w), "0200000000000000000000000000000000000000000000000000000000000000");
+    ck_assert_str_eq(ela_test_hash_hex(&w), "0200000000000000000000000000000000000000000000000000000000000000");
     ela_pow_work(&w, 0x03000001); /* target 1: 2^255 */
     ck_assert_uint_eq(w.b[31], 0x80);
     ela_pow_work(&w, 0);
@@ -159,7 +143,7 @@ START_TEST(pow_work)
     ela_pow_work(&one, 0x1d00ffff);
     for (int i = 0; i < 3; i++)
         ela_pow_work_add(&acc, &one);
-    ck_assert_str_eq(hexu(&acc), "0300030003000000000000000000000000000000000000000000000000000000");
+    ck_assert_str_eq(ela_test_hash_hex(&acc), "0300030003000000000000000000000000000000000000000000000000000000");
 }
 END_TEST
 
@@ -192,9 +176,9 @@ START_TEST(merkle_roots)
     ck_assert(ela_uint256_equal(&r, &expect));
     /* 3 and 5 leaves: the known answers of merkle.json's synthetic cases */
     ck_assert(ela_merkle_root(&r, leaves, 3));
-    ck_assert_str_eq(hexu(&r), "e129dfe02f567fc612d126596d43406144f40a771810ac7143421d2df3e5c1d0");
+    ck_assert_str_eq(ela_test_hash_hex(&r), "e129dfe02f567fc612d126596d43406144f40a771810ac7143421d2df3e5c1d0");
     ck_assert(ela_merkle_root(&r, leaves, 5));
-    ck_assert_str_eq(hexu(&r), "f4113849d628f7c3bc91cc0ff785a6aee3ee236c1c912b28cc09c44f9f97b748");
+    ck_assert_str_eq(ela_test_hash_hex(&r), "f4113849d628f7c3bc91cc0ff785a6aee3ee236c1c912b28cc09c44f9f97b748");
     for (size_t n = 1; n <= 8; n++) {
         ck_assert(ela_merkle_root(&r, leaves, n));
         naive_root(&expect, leaves, n);
@@ -746,7 +730,7 @@ START_TEST(auxpow_odd_nibble_offsets)
      * high nibble is that final '0' - so "1" then six '0's make size == 1. The reference
      * accepts this AuxPoW; a byte-aligned search would not even find the magic. */
     const char *hash_hex = "11223344556677889900aabbccddeeff0123456789abcdef0123456789abcde0";
-    ela_uint256 bh = h_int(hash_hex);
+    ela_uint256 bh = ela_test_hash_internal(hash_hex);
     char text[256];
     ela_auxpow aux;
 
@@ -845,7 +829,7 @@ START_TEST(auxpow_search_matches_hex_text)
     /* Scripts assembled from pieces that straddle byte boundaries: shifted magics, shifted
      * roots, partial magics, size/nonce words and random bytes. */
     const char *hash_hex = "a0b1c2d3e4f5061728394a5b6c7d8e9f00112233445566778899aabbccddeef0";
-    ela_uint256 bh = h_int(hash_hex);
+    ela_uint256 bh = ela_test_hash_internal(hash_hex);
     size_t counts[16] = {0};
     for (int iter = 0; iter < 20000; iter++) {
         char text[600] = "";
@@ -937,11 +921,11 @@ static void check_auxpow_vector_fields(const ela_auxpow *aux, const json_t *ex)
         ck_assert_str_eq(ela_test_hex(aux->coinbase.inputs[0].script.data,
                                       aux->coinbase.inputs[0].script.len), s);
     if ((s = json_string_value(json_object_get(ex, "parent_coinbase_txid_display")))) {
-        ela_uint256 h = h_disp(s);
+        ela_uint256 h = ela_test_hash_display(s);
         ck_assert(ela_uint256_equal(&h, &aux->coinbase.hash));
     }
     if ((s = json_string_value(json_object_get(ex, "parent_header_hash_display")))) {
-        ela_uint256 h = h_disp(s), got;
+        ela_uint256 h = ela_test_hash_display(s), got;
         ela_btc_header_hash(&got, &aux->parent_header);
         ck_assert(ela_uint256_equal(&h, &got));
     }
@@ -954,7 +938,7 @@ static void check_auxpow_vector_fields(const ela_auxpow *aux, const json_t *ex)
     if (br) {
         ck_assert_uint_eq(json_array_size(br), aux->n_aux_branch);
         for (size_t i = 0; i < aux->n_aux_branch; i++)
-            ck_assert_str_eq(hexu(&aux->aux_branch[i]), json_string_value(json_array_get(br, i)));
+            ck_assert_str_eq(ela_test_hash_hex(&aux->aux_branch[i]), json_string_value(json_array_get(br, i)));
     }
     json_t *v;
     if ((v = json_object_get(ex, "aux_index")))
@@ -991,7 +975,7 @@ START_TEST(vectors_auxpow_json)
         ck_assert_uint_eq(w.len, b.len);
         ck_assert(memcmp(w.data, b.data, b.len) == 0);
         ela_writer_clear(&w);
-        ela_uint256 hash = h_int(ela_test_json_str(e, "aux_block_hash_internal_bytes"));
+        ela_uint256 hash = ela_test_hash_internal(ela_test_json_str(e, "aux_block_hash_internal_bytes"));
         json_t *ex = json_object_get(e, "expected");
         check_auxpow_vector_fields(&aux, ex);
         const char *key;
@@ -1040,17 +1024,17 @@ START_TEST(vectors_realdata_auxpow)
             const char *hs = json_string_value(json_object_get(e, "aux_block_hash_as_passed_to_Check"));
             if (!hs)
                 hs = json_string_value(json_object_get(e, "block_hash_stated")); /* internal, 2018 docs */
-            ela_uint256 hash = h_int(hs);
+            ela_uint256 hash = ela_test_hash_internal(hs);
             json_t *cid = json_object_get(e, "chain_id");
             uint32_t chain = cid ? (uint32_t)json_integer_value(cid) : ELA_AUXPOW_CHAIN_ID;
             ck_assert_msg(strcmp(check_reason(&aux, &hash, chain), "ok") == 0, "%s", id);
             ck_assert_str_eq(check_reason(&aux, &hash, ELA_AUXPOW_CHAIN_ID), "ok");
             json_t *pr = json_object_get(e, "parsed_by_research");
             if (json_is_object(pr)) {
-                ela_uint256 ph = h_int(ela_test_json_str(pr, "parent_header_hash_internal")), got;
+                ela_uint256 ph = ela_test_hash_internal(ela_test_json_str(pr, "parent_header_hash_internal")), got;
                 ela_btc_header_hash(&got, &aux.parent_header);
                 ck_assert(ela_uint256_equal(&ph, &got));
-                ela_uint256 cb = h_int(ela_test_json_str(pr, "coinbase_txid_internal"));
+                ela_uint256 cb = ela_test_hash_internal(ela_test_json_str(pr, "coinbase_txid_internal"));
                 ck_assert(ela_uint256_equal(&cb, &aux.coinbase.hash));
                 ck_assert_uint_eq(json_integer_value(json_object_get(pr, "consumed")), b.len);
             }
@@ -1153,7 +1137,7 @@ static size_t btc_header_case(const json_t *hdr)
     ela_uint256 got;
     ela_btc_header_hash(&got, &h);
     const json_t *d = json_object_get(hdr, "derived");
-    ela_uint256 want = h_disp(ela_test_json_str(d, "hash_display_derived"));
+    ela_uint256 want = ela_test_hash_display(ela_test_json_str(d, "hash_display_derived"));
     ck_assert(ela_uint256_equal(&got, &want));
     uint32_t bits = (uint32_t)strtoul(ela_test_json_str(d, "bits"), NULL, 16);
     ck_assert_uint_eq(h.bits, bits);
@@ -1205,10 +1189,10 @@ START_TEST(vectors_merkle_json)
         size_t nl = json_array_size(lv);
         ela_uint256 *leaves = ela_xcalloc(nl, sizeof *leaves);
         for (size_t k = 0; k < nl; k++)
-            leaves[k] = h_int(json_string_value(json_array_get(lv, k)));
+            leaves[k] = ela_test_hash_internal(json_string_value(json_array_get(lv, k)));
         ela_uint256 root;
         ck_assert(ela_merkle_root(&root, leaves, nl));
-        ck_assert_str_eq(hexu(&root),
+        ck_assert_str_eq(ela_test_hash_hex(&root),
                          ela_test_json_str(json_object_get(e, "expected"), "root_internal"));
         /* every leaf's branch folds to it */
         for (size_t k = 0; k < nl; k++) {
@@ -1234,9 +1218,9 @@ START_TEST(vectors_crosschain_partial_trees)
     json_t *lv = json_object_get(m, "leaves_hex_raw_order");
     size_t nl = json_array_size(lv);
     ck_assert_uint_eq(nl, 5);
-    ela_uint256 leaves[5], root, want_root = h_int(ela_test_json_str(m, "merkle_root_hex_raw_order"));
+    ela_uint256 leaves[5], root, want_root = ela_test_hash_internal(ela_test_json_str(m, "merkle_root_hex_raw_order"));
     for (size_t k = 0; k < nl; k++)
-        leaves[k] = h_int(json_string_value(json_array_get(lv, k)));
+        leaves[k] = ela_test_hash_internal(json_string_value(json_array_get(lv, k)));
     ck_assert(ela_merkle_root(&root, leaves, nl));
     ck_assert(ela_uint256_equal(&root, &want_root));
     size_t i, n = 0;
@@ -1252,7 +1236,7 @@ START_TEST(vectors_crosschain_partial_trees)
         json_t *hs = json_object_get(pt, "hashes_hex_raw_order");
         ck_assert_uint_eq(pm.n_hashes, json_array_size(hs));
         for (k = 0; k < pm.n_hashes; k++)
-            ck_assert_str_eq(hexu(&pm.hashes[k]), json_string_value(json_array_get(hs, k)));
+            ck_assert_str_eq(ela_test_hash_hex(&pm.hashes[k]), json_string_value(json_array_get(hs, k)));
         ck_assert_str_eq(ela_test_hex(pm.flags.data, pm.flags.len), ela_test_json_str(pt, "flags_hex"));
         ela_uint256 *mt = NULL;
         uint32_t *pos = NULL;
@@ -1272,7 +1256,7 @@ START_TEST(vectors_crosschain_partial_trees)
             json_t *bh = json_object_get(mb, "branch_hex_raw_order");
             ck_assert_uint_eq(nb, json_array_size(bh));
             for (size_t q = 0; q < nb; q++)
-                ck_assert_str_eq(hexu(&br[q]), json_string_value(json_array_get(bh, q)));
+                ck_assert_str_eq(ela_test_hash_hex(&br[q]), json_string_value(json_array_get(bh, q)));
             ela_uint256 r;
             ela_merkle_branch_root(&r, &leaves[tx], br, nb,
                                    (uint32_t)json_integer_value(json_object_get(mb, "minimal_index")));
@@ -1291,7 +1275,7 @@ START_TEST(vectors_crosschain_partial_trees)
     const char *why = NULL;
     ck_assert_msg(ela_merkle_proof_parse(&mp, b.data, b.len, &why), "%s", why);
     json_t *f = json_object_get(m, "merkle_proof_fields");
-    ck_assert_str_eq(hexu(&mp.block_hash), ela_test_json_str(f, "block_hash_raw"));
+    ck_assert_str_eq(ela_test_hash_hex(&mp.block_hash), ela_test_json_str(f, "block_hash_raw"));
     ck_assert_uint_eq(mp.height, json_integer_value(json_object_get(f, "height")));
     ck_assert_uint_eq(mp.tree.n_tx, json_integer_value(json_object_get(f, "transactions")));
     uint32_t *pos = NULL;

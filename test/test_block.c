@@ -15,22 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *hexu(const ela_uint256 *h) { return ela_test_hex(h->b, 32); }
-
-static ela_uint256 h_disp(const char *hex)
-{
-    ela_uint256 h;
-    ck_assert_msg(ela_uint256_from_display(&h, hex), "bad hash %s", hex);
-    return h;
-}
-
-static ela_uint256 h_int(const char *hex)
-{
-    ela_uint256 h;
-    ck_assert_msg(ela_uint256_from_internal_hex(&h, hex), "bad hash %s", hex);
-    return h;
-}
-
 /* Serializes b and compares with want[0..len). */
 static void assert_reserializes(const ela_block *b, const uint8_t *want, size_t len)
 {
@@ -91,8 +75,8 @@ START_TEST(genesis_from_parameters)
     for (size_t i = 0; i < ELA_ARRAY_LEN(cases); i++) {
         ela_block b;
         ela_genesis_block(&b, cases[i].net);
-        ck_assert_str_eq(hexu(&b.header.hash), cases[i].hash_internal);
-        ck_assert_str_eq(hexu(&b.header.merkle_root), cases[i].merkle_internal);
+        ck_assert_str_eq(ela_test_hash_hex(&b.header.hash), cases[i].hash_internal);
+        ck_assert_str_eq(ela_test_hash_hex(&b.header.merkle_root), cases[i].merkle_internal);
         ck_assert_uint_eq(b.size, 392);
         ck_assert_uint_eq(b.n_txs, 2);
         /* parse what we built: identical */
@@ -111,7 +95,7 @@ START_TEST(genesis_from_parameters)
     }
     ela_uint256 asset;
     ela_genesis_asset_id(&asset);
-    ck_assert_str_eq(hexu(&asset), "b037db964a231458d2d6ffd5ea18944c4f90e63d547c5d3b9874df66a4ead0a3");
+    ck_assert_str_eq(ela_test_hash_hex(&asset), "b037db964a231458d2d6ffd5ea18944c4f90e63d547c5d3b9874df66a4ead0a3");
 }
 END_TEST
 
@@ -363,15 +347,15 @@ START_TEST(vectors_blocks_json)
         ck_assert_msg(ela_block_parse(&b, raw.data, raw.len, &why), "vector %zu: %s", i, why);
         assert_reserializes(&b, raw.data, raw.len);
         ck_assert_uint_eq(b.size, json_integer_value(json_object_get(ex, "size")));
-        ck_assert_str_eq(hexu(&b.header.hash), ela_test_json_str(ex, "block_hash_internal_bytes"));
+        ck_assert_str_eq(ela_test_hash_hex(&b.header.hash), ela_test_json_str(ex, "block_hash_internal_bytes"));
         uint8_t base[84];
         ela_block_header_serialize_base(base, &b.header);
         ck_assert_str_eq(ela_test_hex(base, 84), ela_test_json_str(ex, "header_no_aux_hex"));
-        ela_uint256 m = h_disp(ela_test_json_str(ex, "merkle_root_display")), root;
+        ela_uint256 m = ela_test_hash_display(ela_test_json_str(ex, "merkle_root_display")), root;
         ck_assert(ela_uint256_equal(&m, &b.header.merkle_root));
         ck_assert(ela_block_compute_merkle_root(&root, &b));
         ck_assert(ela_uint256_equal(&root, &m));
-        ela_uint256 prev = h_disp(ela_test_json_str(ex, "previous_display"));
+        ela_uint256 prev = ela_test_hash_display(ela_test_json_str(ex, "previous_display"));
         ck_assert(ela_uint256_equal(&prev, &b.header.prev));
         ck_assert_uint_eq(b.header.timestamp, json_integer_value(json_object_get(ex, "timestamp")));
         ck_assert_uint_eq(b.header.bits, strtoul(ela_test_json_str(ex, "bits"), NULL, 16));
@@ -380,7 +364,7 @@ START_TEST(vectors_blocks_json)
         ck_assert_uint_eq(b.n_txs, json_integer_value(json_object_get(ex, "tx_count_uint32")));
         json_t *ids = json_object_get(ex, "txids_display");
         for (size_t k = 0; k < b.n_txs; k++) {
-            ela_uint256 t = h_disp(json_string_value(json_array_get(ids, k)));
+            ela_uint256 t = ela_test_hash_display(json_string_value(json_array_get(ids, k)));
             ck_assert(ela_uint256_equal(&t, &b.txs[k].txid));
         }
         ela_writer w;
@@ -390,9 +374,9 @@ START_TEST(vectors_blocks_json)
         ela_writer_clear(&w);
         ela_uint256 hwa;
         ela_block_header_hash_with_aux(&hwa, &b.header);
-        ck_assert_str_eq(hexu(&hwa), ela_test_json_str(
+        ck_assert_str_eq(ela_test_hash_hex(&hwa), ela_test_json_str(
                                          ex, "header_with_aux_hash_internal (HashWithAux, not the block id)"));
-        ela_uint256 ph = h_disp(ela_test_json_str(ex, "parent_header_hash_display")), got;
+        ela_uint256 ph = ela_test_hash_display(ela_test_json_str(ex, "parent_header_hash_display")), got;
         ela_btc_header_hash(&got, &b.header.auxpow.parent_header);
         ck_assert(ela_uint256_equal(&ph, &got));
         const char *ac = ela_test_json_str(ex, "auxpow_check_chainid_1224");
@@ -438,12 +422,12 @@ START_TEST(vectors_realdata_genesis)
         ela_block g;
         ela_genesis_block(&g, map[i].net);
         assert_reserializes(&g, raw.data, raw.len);
-        ck_assert_str_eq(hexu(&g.header.hash), ela_test_json_str(n, "block_hash_internal"));
-        ela_uint256 disp = h_disp(ela_test_json_str(n, "block_hash_rpc_display"));
+        ck_assert_str_eq(ela_test_hash_hex(&g.header.hash), ela_test_json_str(n, "block_hash_internal"));
+        ela_uint256 disp = ela_test_hash_display(ela_test_json_str(n, "block_hash_rpc_display"));
         ck_assert(ela_uint256_equal(&disp, &g.header.hash));
-        ck_assert_str_eq(hexu(&g.txs[0].txid),
+        ck_assert_str_eq(ela_test_hash_hex(&g.txs[0].txid),
                          ela_test_json_str(json_object_get(n, "coinbase"), "txid_internal"));
-        ck_assert_str_eq(hexu(&g.txs[1].txid),
+        ck_assert_str_eq(ela_test_hash_hex(&g.txs[1].txid),
                          ela_test_json_str(json_object_get(n, "register_asset"), "txid_internal"));
         ela_uint168 f;
         ela_genesis_foundation(&f, map[i].net);
@@ -464,18 +448,18 @@ START_TEST(vectors_mainnet_block_10000)
     ck_assert_msg(ela_block_parse(&b, raw.data, raw.len, &why), "%s", why);
     assert_reserializes(&b, raw.data, raw.len);
     ck_assert_uint_eq(b.size, json_integer_value(json_object_get(j, "size")));
-    ck_assert_str_eq(hexu(&b.header.hash), ela_test_json_str(j, "block_hash_internal_derived"));
+    ck_assert_str_eq(ela_test_hash_hex(&b.header.hash), ela_test_json_str(j, "block_hash_internal_derived"));
     json_t *h = json_object_get(j, "header");
-    ck_assert_str_eq(hexu(&b.header.merkle_root), ela_test_json_str(h, "merkle_root_internal"));
-    ck_assert_str_eq(hexu(&b.header.prev), ela_test_json_str(h, "previous_internal"));
+    ck_assert_str_eq(ela_test_hash_hex(&b.header.merkle_root), ela_test_json_str(h, "merkle_root_internal"));
+    ck_assert_str_eq(ela_test_hash_hex(&b.header.prev), ela_test_json_str(h, "previous_internal"));
     ck_assert_uint_eq(b.header.bits, strtoul(ela_test_json_str(h, "bits_hex"), NULL, 16));
     ck_assert_uint_eq(b.header.height, 10000);
     ck_assert_uint_eq(b.n_txs, 2);
     json_t *txs = json_object_get(j, "transactions");
     for (size_t k = 0; k < 2; k++)
-        ck_assert_str_eq(hexu(&b.txs[k].txid),
+        ck_assert_str_eq(ela_test_hash_hex(&b.txs[k].txid),
                          ela_test_json_str(json_object_get(json_array_get(txs, k), "parsed"), "txid_internal"));
-    ela_uint256 ph = h_int(ela_test_json_str(json_object_get(j, "auxpow"), "parent_header_hash_internal")), got;
+    ela_uint256 ph = ela_test_hash_internal(ela_test_json_str(json_object_get(j, "auxpow"), "parent_header_hash_internal")), got;
     ela_btc_header_hash(&got, &b.header.auxpow.parent_header);
     ck_assert(ela_uint256_equal(&ph, &got));
     assert_block_valid_pow(&b);
@@ -508,14 +492,14 @@ static void chain_file(const char *rel, size_t min_blocks, bool instant)
                       (long long)height, why);
         assert_reserializes(&b, raw.data, raw.len);
         ck_assert_uint_eq(b.header.height, height);
-        ela_uint256 h = h_disp(ela_test_json_str(e, "hash"));
+        ela_uint256 h = ela_test_hash_display(ela_test_json_str(e, "hash"));
         ck_assert_msg(ela_uint256_equal(&h, &b.header.hash), "%s height %lld", rel, (long long)height);
         ela_uint256 root;
         ck_assert(ela_block_compute_merkle_root(&root, &b));
         ck_assert(ela_uint256_equal(&root, &b.header.merkle_root));
         json_t *v = json_object_get(e, "verbose1");
         if (v) {
-            ela_uint256 mr = h_disp(ela_test_json_str(v, "merkleroot"));
+            ela_uint256 mr = ela_test_hash_display(ela_test_json_str(v, "merkleroot"));
             ck_assert(ela_uint256_equal(&mr, &b.header.merkle_root));
             json_t *bits = json_object_get(v, "bits");
             ck_assert(json_is_integer(bits) || json_is_string(bits));

@@ -20,31 +20,6 @@ static const char G_UNCOMPRESSED[] =
     "046b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296"
     "4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5";
 
-/* Decodes hex of exactly n bytes into out or fails the test. */
-static void unhex_n(uint8_t *out, const char *hex, size_t n)
-{
-    ck_assert_uint_eq(strlen(hex), 2 * n);
-    ck_assert(ela_hex_decode(out, hex, 2 * n));
-}
-
-/* Vector documents loaded by a test, released by the teardown fixture after it. */
-static json_t *g_docs[8];
-static size_t g_ndocs;
-
-static json_t *load_doc(const char *rel)
-{
-    json_t *j = ela_test_load_json(rel);
-    ck_assert_uint_lt(g_ndocs, ELA_ARRAY_LEN(g_docs));
-    g_docs[g_ndocs++] = j;
-    return j;
-}
-
-static void release_docs(void)
-{
-    while (g_ndocs > 0)
-        json_decref(g_docs[--g_ndocs]);
-}
-
 /* out = a - b for 32-byte big-endian values (a >= b). */
 static void sub32(uint8_t out[32], const uint8_t a[32], const uint8_t b[32])
 {
@@ -147,8 +122,8 @@ END_TEST
 START_TEST(pubkey_parse_forms)
 {
     uint8_t comp[33], unc[65];
-    unhex_n(comp, G_COMPRESSED, 33);
-    unhex_n(unc, G_UNCOMPRESSED, 65);
+    ela_test_unhex_n(comp, G_COMPRESSED, 33);
+    ela_test_unhex_n(unc, G_UNCOMPRESSED, 65);
     ela_pubkey a = {0}, b = {0};
     ck_assert(ela_pubkey_parse(&a, comp, 33));
     ck_assert(ela_pubkey_parse(&b, unc, 65));
@@ -172,9 +147,9 @@ END_TEST
 START_TEST(pubkey_parse_rejects)
 {
     uint8_t comp[33], unc[65], p[32];
-    unhex_n(comp, G_COMPRESSED, 33);
-    unhex_n(unc, G_UNCOMPRESSED, 65);
-    unhex_n(p, P_HEX, 32);
+    ela_test_unhex_n(comp, G_COMPRESSED, 33);
+    ela_test_unhex_n(unc, G_UNCOMPRESSED, 65);
+    ela_test_unhex_n(p, P_HEX, 32);
     ela_pubkey k = {0};
 
     ck_assert(!ela_pubkey_parse(&k, comp, 32));
@@ -245,8 +220,8 @@ END_TEST
 START_TEST(privkey_range_and_derivation)
 {
     uint8_t priv[32] = {0}, pub[33], n[32], g[33];
-    unhex_n(n, N_HEX, 32);
-    unhex_n(g, G_COMPRESSED, 33);
+    ela_test_unhex_n(n, N_HEX, 32);
+    ela_test_unhex_n(g, G_COMPRESSED, 33);
     ck_assert(!ela_privkey_is_valid(priv));
     ck_assert(!ela_pubkey_from_privkey(pub, priv));
     priv[31] = 1;
@@ -265,7 +240,7 @@ START_TEST(privkey_range_and_derivation)
     ck_assert_mem_eq(pub + 1, g + 1, 32);
 
     /* The refnode test wallet key. */
-    unhex_n(priv, "9a3503c0afccdf8251e94c8ad7bb36b761c1766a0bcbddbb9f5d375a194bafe9", 32);
+    ela_test_unhex_n(priv, "9a3503c0afccdf8251e94c8ad7bb36b761c1766a0bcbddbb9f5d375a194bafe9", 32);
     ck_assert(ela_pubkey_from_privkey(pub, priv));
     ck_assert_str_eq(ela_test_hex(pub, 33),
                      "029a0a45b45c5f1406aac117ae490cf1ad0535e470a13bd3068e2a2862c22ab4d9");
@@ -277,7 +252,7 @@ END_TEST
 START_TEST(ecdsa_sign_verify_and_high_s)
 {
     uint8_t priv[32], pub[33], sig[64], n[32];
-    unhex_n(n, N_HEX, 32);
+    ela_test_unhex_n(n, N_HEX, 32);
     ck_assert(ela_keypair_generate(priv, pub));
     ck_assert(ela_privkey_is_valid(priv));
     uint8_t check[33];
@@ -323,7 +298,7 @@ START_TEST(ecdsa_sign_verify_and_high_s)
     memcpy(bad, n, 32);
     ck_assert(!ela_ecdsa_verify(&pk, msg, sizeof(msg), bad));
     uint8_t g[33];
-    unhex_n(g, G_COMPRESSED, 33);
+    ela_test_unhex_n(g, G_COMPRESSED, 33);
     ck_assert(!ela_ecdsa_verify_raw(g, 33, msg, sizeof(msg), sig));
     ck_assert(!ela_ecdsa_verify_raw(g, 32, msg, sizeof(msg), sig));
     ela_pubkey_clear(&pk);
@@ -359,7 +334,7 @@ END_TEST
 
 START_TEST(vectors_ecdsa)
 {
-    json_t *root = load_doc("signatures.json");
+    json_t *root = ela_test_hold_json("signatures.json");
     json_t *arr = json_object_get(root, "ecdsa");
     ck_assert(json_array_size(arr) >= 6);
     size_t i, valid = 0, invalid = 0;
@@ -387,34 +362,34 @@ START_TEST(vectors_ecdsa)
     }
     ck_assert(valid >= 2 && invalid >= 3);
 
-    json_t *kp = json_object_get(load_doc("addresses.json"), "keypairs");
+    json_t *kp = json_object_get(ela_test_hold_json("addresses.json"), "keypairs");
     ck_assert(json_array_size(kp) > 0);
     json_array_foreach(kp, i, v)
     {
         uint8_t priv[32], pub[33];
-        unhex_n(priv, ela_test_json_str(v, "private_key"), 32);
+        ela_test_unhex_n(priv, ela_test_json_str(v, "private_key"), 32);
         ck_assert(ela_pubkey_from_privkey(pub, priv));
         ck_assert_str_eq(ela_test_hex(pub, 33), ela_test_json_str(v, "public_key_compressed"));
     }
     json_t *rk =
-        json_object_get(load_doc("realdata/regnet_foundation_keys.json"), "keys");
+        json_object_get(ela_test_hold_json("realdata/regnet_foundation_keys.json"), "keys");
     ck_assert_uint_eq(json_array_size(rk), 4);
     json_array_foreach(rk, i, v)
     {
         uint8_t priv[32], pub[33];
-        unhex_n(priv, ela_test_json_str(v, "private_key"), 32);
+        ela_test_unhex_n(priv, ela_test_json_str(v, "private_key"), 32);
         ck_assert(ela_pubkey_from_privkey(pub, priv));
         ck_assert_str_eq(ela_test_hex(pub, 33), ela_test_json_str(v, "public_key_compressed"));
     }
     json_t *tk = json_object_get(
-        json_object_get(json_object_get(load_doc("crosschain.json"), "computed"),
+        json_object_get(json_object_get(ela_test_hold_json("crosschain.json"), "computed"),
                         "test_keys"),
         "keys");
     ck_assert_uint_eq(json_array_size(tk), 4);
     json_array_foreach(tk, i, v)
     {
         uint8_t priv[32], pub[33];
-        unhex_n(priv, ela_test_json_str(v, "priv"), 32);
+        ela_test_unhex_n(priv, ela_test_json_str(v, "priv"), 32);
         ck_assert(ela_pubkey_from_privkey(pub, priv));
         ck_assert_str_eq(ela_test_hex(pub, 33), ela_test_json_str(v, "pub"));
     }
@@ -447,8 +422,8 @@ START_TEST(schnorr_sign_verify)
 
     /* Range checks: r >= p, s >= n; bad keys. */
     uint8_t bad[64], p[32], n[32];
-    unhex_n(p, P_HEX, 32);
-    unhex_n(n, N_HEX, 32);
+    ela_test_unhex_n(p, P_HEX, 32);
+    ela_test_unhex_n(n, N_HEX, 32);
     memcpy(bad, sig, 64);
     memcpy(bad, p, 32);
     ck_assert(!ela_schnorr_verify(agg, msg, bad, &why));
@@ -486,16 +461,16 @@ END_TEST
 
 START_TEST(vectors_schnorr)
 {
-    json_t *arr = json_object_get(load_doc("signatures.json"), "schnorr");
+    json_t *arr = json_object_get(ela_test_hold_json("signatures.json"), "schnorr");
     ck_assert(json_array_size(arr) >= 6);
     size_t i, jacobi_rejects = 0;
     json_t *v;
     json_array_foreach(arr, i, v)
     {
         uint8_t key[33], msg[32], sig[64];
-        unhex_n(key, ela_test_json_str(v, "public_key"), 33);
-        unhex_n(msg, ela_test_json_str(v, "message32"), 32);
-        unhex_n(sig, ela_test_json_str(v, "signature_r_s"), 64);
+        ela_test_unhex_n(key, ela_test_json_str(v, "public_key"), 33);
+        ela_test_unhex_n(msg, ela_test_json_str(v, "message32"), 32);
+        ela_test_unhex_n(sig, ela_test_json_str(v, "signature_r_s"), 64);
         json_t *exp = json_object_get(v, "expected");
         bool expect = json_is_true(json_object_get(exp, "valid"));
         const char *why = NULL;
@@ -508,7 +483,7 @@ START_TEST(vectors_schnorr)
         json_t *nk = json_object_get(exp, "nonce_k");
         if (pk != NULL && nk != NULL) {
             uint8_t priv[1][32], nonce[1][32], mine[64];
-            unhex_n(priv[0], json_string_value(pk), 32);
+            ela_test_unhex_n(priv[0], json_string_value(pk), 32);
             dec_to_32(nonce[0], json_string_value(nk));
             ck_assert(ela_schnorr_sign(mine, priv, nonce, 1, msg));
             ck_assert(ela_schnorr_verify(key, msg, mine, NULL));
@@ -534,7 +509,7 @@ static void test_key_priv(uint8_t out[32], const json_t *keys, const char *pub)
     json_array_foreach(keys, i, v)
     {
         if (strcmp(ela_test_json_str(v, "pub"), pub) == 0) {
-            unhex_n(out, ela_test_json_str(v, "priv"), 32);
+            ela_test_unhex_n(out, ela_test_json_str(v, "priv"), 32);
             return;
         }
     }
@@ -543,7 +518,7 @@ static void test_key_priv(uint8_t out[32], const json_t *keys, const char *pub)
 
 START_TEST(vectors_schnorr_aggregate)
 {
-    json_t *c = json_object_get(load_doc("crosschain.json"), "computed");
+    json_t *c = json_object_get(ela_test_hold_json("crosschain.json"), "computed");
     json_t *keys = json_object_get(json_object_get(c, "test_keys"), "keys");
     json_t *w = json_object_get(c, "withdraw_v2_schnorr");
     json_t *f = json_object_get(w, "facts");
@@ -556,9 +531,9 @@ START_TEST(vectors_schnorr_aggregate)
     for (size_t i = 0; i < ns; i++) {
         const char *pub =
             json_string_value(json_array_get(arbiters, json_integer_value(json_array_get(signers, i))));
-        unhex_n(pubs[i], pub, 33);
+        ela_test_unhex_n(pubs[i], pub, 33);
         test_key_priv(privs[i], keys, pub);
-        unhex_n(nonces[i], json_string_value(json_array_get(json_object_get(f, "nonces_k"), i)),
+        ela_test_unhex_n(nonces[i], json_string_value(json_array_get(json_object_get(f, "nonces_k"), i)),
                 32);
     }
     ck_assert(ela_schnorr_aggregate_pubkeys(agg, pubs, ns));
@@ -574,9 +549,9 @@ START_TEST(vectors_schnorr_aggregate)
     json_t *neg = json_object_get(c, "schnorr_negated_nonce_case");
     ck_assert_int_eq(json_integer_value(json_object_get(neg, "jacobi_Ry")), -1);
     for (size_t i = 0; i < ns; i++)
-        unhex_n(nonces[i], json_string_value(json_array_get(json_object_get(neg, "nonces_k"), i)),
+        ela_test_unhex_n(nonces[i], json_string_value(json_array_get(json_object_get(neg, "nonces_k"), i)),
                 32);
-    unhex_n(msg, ela_test_json_str(neg, "message_raw"), 32);
+    ela_test_unhex_n(msg, ela_test_json_str(neg, "message_raw"), 32);
     ck_assert_str_eq(ela_test_hex(agg, 33), ela_test_json_str(neg, "aggregated_pubkey"));
     ck_assert(ela_schnorr_sign(sig, privs, nonces, ns, msg));
     ck_assert_str_eq(ela_test_hex(sig, 64), ela_test_json_str(neg, "signature"));
@@ -600,7 +575,7 @@ static Suite *crypto_suite(void)
     suite_add_tcase(s, tc);
     if (ela_test_have_vectors("crypto vectors")) {
         TCase *tv = tcase_create("vectors");
-        tcase_add_checked_fixture(tv, NULL, release_docs);
+        tcase_add_checked_fixture(tv, NULL, ela_test_release_json);
         tcase_add_test(tv, vectors_ecdsa);
         tcase_add_test(tv, vectors_schnorr);
         tcase_add_test(tv, vectors_schnorr_aggregate);

@@ -13,30 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void unhex_n(uint8_t *out, const char *hex, size_t n)
-{
-    ck_assert_uint_eq(strlen(hex), 2 * n);
-    ck_assert(ela_hex_decode(out, hex, 2 * n));
-}
-
-/* Vector documents loaded by a test, released by the teardown fixture after it. */
-static json_t *g_docs[8];
-static size_t g_ndocs;
-
-static json_t *load_doc(const char *rel)
-{
-    json_t *j = ela_test_load_json(rel);
-    ck_assert_uint_lt(g_ndocs, ELA_ARRAY_LEN(g_docs));
-    g_docs[g_ndocs++] = j;
-    return j;
-}
-
-static void release_docs(void)
-{
-    while (g_ndocs > 0)
-        json_decref(g_docs[--g_ndocs]);
-}
-
 static const uint8_t MSG[] = "unsigned transaction bytes for the sigcheck tests";
 
 /* A signer with its standard code and program hash. */
@@ -260,7 +236,7 @@ START_TEST(multisig_key_decoding_order)
     }
     /* An X >= p that the reference reduces and decodes, but which never verifies. */
     uint8_t big[33] = {0x02};
-    unhex_n(big + 1, "ffffffff00000001000000000000000000000000ffffffffffffffffffffffff", 32);
+    ela_test_unhex_n(big + 1, "ffffffff00000001000000000000000000000000ffffffffffffffffffffffff", 32);
     for (unsigned t = 0;; t++) {
         uint8_t k[33];
         memcpy(k, big, 33);
@@ -401,7 +377,7 @@ END_TEST
 
 START_TEST(vectors_tx_signature_checks)
 {
-    json_t *vecs = json_object_get(load_doc("tx.json"), "vectors");
+    json_t *vecs = json_object_get(ela_test_hold_json("tx.json"), "vectors");
     size_t i, checked = 0, valid = 0;
     json_t *v;
     json_array_foreach(vecs, i, v)
@@ -466,7 +442,7 @@ END_TEST
 
 START_TEST(vectors_multisig_cases)
 {
-    json_t *arr = json_object_get(load_doc("signatures.json"), "multisig");
+    json_t *arr = json_object_get(ela_test_hold_json("signatures.json"), "multisig");
     ck_assert(json_array_size(arr) >= 6);
     size_t i;
     json_t *v;
@@ -553,7 +529,7 @@ END_TEST
 
 START_TEST(vectors_crosschain_programs)
 {
-    json_t *c = json_object_get(load_doc("crosschain.json"), "computed");
+    json_t *c = json_object_get(ela_test_hold_json("crosschain.json"), "computed");
     json_t *sc = json_object_get(c, "test_sidechain");
     ela_uint168 xph;
     ck_assert(ela_uint168_from_hex(&xph, ela_test_json_str(sc, "x_program_hash")));
@@ -599,7 +575,7 @@ static Suite *sigcheck_suite(void)
     suite_add_tcase(s, tc);
     if (ela_test_have_vectors("sigcheck vectors")) {
         TCase *tv = tcase_create("vectors");
-        tcase_add_checked_fixture(tv, NULL, release_docs);
+        tcase_add_checked_fixture(tv, NULL, ela_test_release_json);
         tcase_add_test(tv, vectors_tx_signature_checks);
         tcase_add_test(tv, vectors_multisig_cases);
         tcase_add_test(tv, vectors_refnode_transfer);

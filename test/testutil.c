@@ -100,6 +100,48 @@ const char *ela_test_hex(const uint8_t *p, size_t len)
     return pool[i];
 }
 
+void ela_test_unhex_n(uint8_t *out, const char *hex, size_t n)
+{
+    ck_assert_uint_eq(strlen(hex), 2 * n);
+    ck_assert(ela_hex_decode(out, hex, 2 * n));
+}
+
+ela_uint256 ela_test_hash_internal(const char *hex)
+{
+    ela_uint256 h;
+    ck_assert_msg(ela_uint256_from_internal_hex(&h, hex), "bad hash hex %s", hex);
+    return h;
+}
+
+ela_uint256 ela_test_hash_display(const char *hex)
+{
+    ela_uint256 h;
+    ck_assert_msg(ela_uint256_from_display(&h, hex), "bad hash hex %s", hex);
+    return h;
+}
+
+const char *ela_test_hash_hex(const ela_uint256 *h)
+{
+    return ela_test_hex(h->b, 32);
+}
+
+static json_t *held[8];
+static size_t n_held;
+
+json_t *ela_test_hold_json(const char *rel)
+{
+    json_t *j = ela_test_load_json(rel);
+    ck_assert_uint_lt(n_held, ELA_ARRAY_LEN(held));
+    held[n_held++] = j;
+    return j;
+}
+
+void ela_test_release_json(void)
+{
+    while (n_held > 0)
+        json_decref(held[--n_held]);
+}
+
 const char *ela_test_json_str(const json_t *obj, const char *key)
 {
     const char *s = json_string_value(json_object_get(obj, key));
