@@ -123,7 +123,7 @@ static void truncations_fail(const ela_bytes *b, uint8_t type, uint8_t pv)
 
 /* ---- sample payloads: every member set to a distinct value ------------------------------- */
 
-static void sample_proposal(ela_payload_dpos_proposal *p, uint8_t k)
+static void sample_proposal(ela_dpos_proposal *p, uint8_t k)
 {
     setn(&p->sponsor, 0x02 + k, 33);
     h256(&p->block_hash, 0x30 + k);
@@ -131,7 +131,7 @@ static void sample_proposal(ela_payload_dpos_proposal *p, uint8_t k)
     setn(&p->sign, 0x40 + k, 64);
 }
 
-static void sample_vote(ela_payload_dpos_vote *v, uint8_t k)
+static void sample_vote(ela_dpos_vote *v, uint8_t k)
 {
     h256(&v->proposal_hash, 0x50 + k);
     setn(&v->signer, 0x03 + k, 33);

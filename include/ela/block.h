@@ -16,6 +16,7 @@
 #define ELA_BLOCK_H
 
 #include <ela/auxpow.h>
+#include <ela/dpos.h>
 #include <ela/ela.h>
 #include <ela/serialize.h>
 #include <ela/tx.h>
@@ -28,8 +29,6 @@
 #define ELA_MAX_BLOCK_SIZE 9000000u /* MaxBlockContextSize + MaxBlockHeaderSize */
 #define ELA_MAX_TX_SIZE 8000000u
 /* DPoS field limits. */
-#define ELA_DPOS_MAX_PUBKEY 33u
-#define ELA_DPOS_MAX_SIGNATURE 64u
 
 typedef struct ela_block_header {
     uint32_t version;
@@ -50,20 +49,6 @@ typedef struct ela_block {
     size_t n_txs;
     size_t size; /* bytes of the serialization; set by read (and ela_block_update) */
 } ela_block;
-
-typedef struct ela_dpos_proposal {
-    ela_bytes sponsor; /* compressed public key, max 33 */
-    ela_uint256 block_hash;
-    uint32_t view_offset;
-    ela_bytes sign;    /* max 64 */
-} ela_dpos_proposal;
-
-typedef struct ela_dpos_vote {
-    ela_uint256 proposal_hash;
-    ela_bytes signer;  /* max 33 */
-    bool accept;       /* wire byte: exactly 1 reads as true, anything else false */
-    ela_bytes sign;    /* max 64 */
-} ela_dpos_vote;
 
 typedef struct ela_confirm {
     ela_dpos_proposal proposal;
@@ -133,15 +118,6 @@ void ela_confirm_clear(ela_confirm *c);
  * overwritten; on failure it holds nothing and r->err says why. */
 ELA_WARN_UNUSED_RESULT bool ela_confirm_read(ela_reader *r, ela_confirm *c);
 void ela_confirm_write(ela_writer *w, const ela_confirm *c);
-/* The unsigned proposal bytes (sponsor vbytes || block hash || view offset): their SHA-256 is
- * what the sponsor signs. */
-void ela_dpos_proposal_write_unsigned(ela_writer *w, const ela_dpos_proposal *p);
-/* Proposal hash = SHA256d of the unsigned proposal bytes. */
-void ela_dpos_proposal_hash(ela_uint256 *out, const ela_dpos_proposal *p);
-/* The unsigned vote bytes (proposal hash || signer vbytes || accept byte). */
-void ela_dpos_vote_write_unsigned(ela_writer *w, const ela_dpos_vote *v);
-/* Vote hash = SHA256d of the unsigned vote bytes. */
-void ela_dpos_vote_hash(ela_uint256 *out, const ela_dpos_vote *v);
 
 /* ---- DposBlock (P2P `block` message) ---- */
 

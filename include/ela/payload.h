@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include <ela/dpos.h>
 #include <ela/ela.h>
 #include <ela/serialize.h>
 #include <ela/uint256.h>
@@ -165,23 +166,9 @@ typedef struct ela_payload_activate_producer {
     ela_bytes signature;       /* max 64 */
 } ela_payload_activate_producer;
 
-/* DPoS proposal and vote (spec/wire.md §2.7) as carried by evidence payloads. */
-typedef struct ela_payload_dpos_proposal {
-    ela_bytes sponsor; /* max 33 */
-    ela_uint256 block_hash;
-    uint32_t view_offset;
-    ela_bytes sign; /* max 64 */
-} ela_payload_dpos_proposal;
-
-typedef struct ela_payload_dpos_vote {
-    ela_uint256 proposal_hash;
-    ela_bytes signer; /* max 33 */
-    bool accept;      /* read: exactly 0x01 is true; written as 0x00/0x01 */
-    ela_bytes sign;   /* max 64 */
-} ela_payload_dpos_vote;
-
+/* Evidence payloads carry DPoS proposals and votes as in include/ela/dpos.h. */
 typedef struct ela_proposal_evidence {
-    ela_payload_dpos_proposal proposal;
+    ela_dpos_proposal proposal;
     ela_bytes block_header; /* max 8,000,000 */
     uint32_t block_height;
 } ela_proposal_evidence;
@@ -193,7 +180,7 @@ typedef struct ela_payload_illegal_proposals {
 } ela_payload_illegal_proposals;
 
 typedef struct ela_vote_evidence {
-    ela_payload_dpos_vote vote;
+    ela_dpos_vote vote;
     ela_proposal_evidence proposal_evidence;
 } ela_vote_evidence;
 
@@ -596,25 +583,6 @@ ELA_WARN_UNUSED_RESULT bool ela_payload_write_signed_part(ela_writer *w, const e
 /* ela_payload_write_signed_part(w, p, ELA_PAYLOAD_SIGNER_OWNER); writes nothing for a payload
  * without an owner signature. */
 void ela_payload_write_unsigned(ela_writer *w, const ela_payload *p);
-
-/* DPoS proposals and votes (spec/wire.md §2.7) inside evidence payloads (block.h has the
- * Confirm's own types of the same layout). Readers follow the conventions of ela_payload_read
- * (outputs zeroed, nothing to free after failure). */
-ELA_WARN_UNUSED_RESULT bool ela_payload_dpos_proposal_read(ela_reader *r,
-                                                           ela_payload_dpos_proposal *out);
-void ela_payload_dpos_proposal_write(ela_writer *w, const ela_payload_dpos_proposal *p);
-/* vb Sponsor, BlockHash, ViewOffset: what Sign covers and what the hash is over. */
-void ela_payload_dpos_proposal_write_unsigned(ela_writer *w, const ela_payload_dpos_proposal *p);
-/* SHA256d of the unsigned bytes. */
-void ela_payload_dpos_proposal_hash(ela_uint256 *out, const ela_payload_dpos_proposal *p);
-void ela_payload_dpos_proposal_clear(ela_payload_dpos_proposal *p);
-
-ELA_WARN_UNUSED_RESULT bool ela_payload_dpos_vote_read(ela_reader *r, ela_payload_dpos_vote *out);
-void ela_payload_dpos_vote_write(ela_writer *w, const ela_payload_dpos_vote *v);
-/* ProposalHash, vb Signer, Accept byte: what Sign covers and what the hash is over. */
-void ela_payload_dpos_vote_write_unsigned(ela_writer *w, const ela_payload_dpos_vote *v);
-void ela_payload_dpos_vote_hash(ela_uint256 *out, const ela_payload_dpos_vote *v);
-void ela_payload_dpos_vote_clear(ela_payload_dpos_vote *v);
 
 /* The hash the reference gives a payload where it has one: IllegalProposalEvidence and
  * IllegalVoteEvidence (SHA256d of the whole payload), IllegalBlockEvidence,

@@ -216,23 +216,11 @@ void ela_block_add_tx(ela_block *b, ela_tx *tx)
 
 void ela_confirm_init(ela_confirm *c) { memset(c, 0, sizeof *c); }
 
-static void proposal_clear(ela_dpos_proposal *p)
-{
-    ela_bytes_clear(&p->sponsor);
-    ela_bytes_clear(&p->sign);
-}
-
-static void vote_clear(ela_dpos_vote *v)
-{
-    ela_bytes_clear(&v->signer);
-    ela_bytes_clear(&v->sign);
-}
-
 void ela_confirm_clear(ela_confirm *c)
 {
-    proposal_clear(&c->proposal);
+    ela_dpos_proposal_clear(&c->proposal);
     for (size_t i = 0; i < c->n_votes; i++)
-        vote_clear(&c->votes[i]);
+        ela_dpos_vote_clear(&c->votes[i]);
     free(c->votes);
     memset(c, 0, sizeof *c);
 }
@@ -240,11 +228,8 @@ void ela_confirm_clear(ela_confirm *c)
 bool ela_confirm_read(ela_reader *r, ela_confirm *c)
 {
     memset(c, 0, sizeof *c);
-    ela_dpos_proposal *p = &c->proposal;
     uint64_t n;
-    if (!ela_read_varbytes(r, &p->sponsor, ELA_DPOS_MAX_PUBKEY) ||
-        !ela_read_uint256(r, &p->block_hash) || !ela_read_u32(r, &p->view_offset) ||
-        !ela_read_varbytes(r, &p->sign, ELA_DPOS_MAX_SIGNATURE) || !ela_read_u64(r, &n))
+    if (!ela_dpos_proposal_read(r, &c->proposal) || !ela_read_u64(r, &n))
         goto fail;
     if (n > ela_reader_left(r) / VOTE_MIN_SIZE) {
         ela_reader_fail(r, "truncated");
@@ -253,15 +238,9 @@ bool ela_confirm_read(ela_reader *r, ela_confirm *c)
     if (n) {
         c->votes = ela_xcalloc((size_t)n, sizeof *c->votes);
         for (uint64_t i = 0; i < n; i++) {
-            ela_dpos_vote *v = &c->votes[i];
-            uint8_t accept;
             c->n_votes = (size_t)i + 1;
-            if (!ela_read_uint256(r, &v->proposal_hash) ||
-                !ela_read_varbytes(r, &v->signer, ELA_DPOS_MAX_PUBKEY) ||
-                !ela_read_u8(r, &accept) ||
-                !ela_read_varbytes(r, &v->sign, ELA_DPOS_MAX_SIGNATURE))
+            if (!ela_dpos_vote_read(r, &c->votes[i]))
                 goto fail;
-            v->accept = accept == 1;
         }
     }
     return true;
@@ -270,47 +249,12 @@ fail:
     return false;
 }
 
-void ela_dpos_proposal_write_unsigned(ela_writer *w, const ela_dpos_proposal *p)
-{
-    ela_write_varbytes(w, p->sponsor.data, p->sponsor.len);
-    ela_write_uint256(w, &p->block_hash);
-    ela_write_u32(w, p->view_offset);
-}
-
-void ela_dpos_vote_write_unsigned(ela_writer *w, const ela_dpos_vote *v)
-{
-    ela_write_uint256(w, &v->proposal_hash);
-    ela_write_varbytes(w, v->signer.data, v->signer.len);
-    ela_write_u8(w, v->accept ? 1 : 0);
-}
-
 void ela_confirm_write(ela_writer *w, const ela_confirm *c)
 {
-    ela_dpos_proposal_write_unsigned(w, &c->proposal);
-    ela_write_varbytes(w, c->proposal.sign.data, c->proposal.sign.len);
+    ela_dpos_proposal_write(w, &c->proposal);
     ela_write_u64(w, c->n_votes);
-    for (size_t i = 0; i < c->n_votes; i++) {
-        ela_dpos_vote_write_unsigned(w, &c->votes[i]);
-        ela_write_varbytes(w, c->votes[i].sign.data, c->votes[i].sign.len);
-    }
-}
-
-void ela_dpos_proposal_hash(ela_uint256 *out, const ela_dpos_proposal *p)
-{
-    ela_writer w;
-    ela_writer_init(&w);
-    ela_dpos_proposal_write_unsigned(&w, p);
-    ela_hash256(out, w.data, w.len);
-    ela_writer_clear(&w);
-}
-
-void ela_dpos_vote_hash(ela_uint256 *out, const ela_dpos_vote *v)
-{
-    ela_writer w;
-    ela_writer_init(&w);
-    ela_dpos_vote_write_unsigned(&w, v);
-    ela_hash256(out, w.data, w.len);
-    ela_writer_clear(&w);
+    for (size_t i = 0; i < c->n_votes; i++)
+        ela_dpos_vote_write(w, &c->votes[i]);
 }
 
 /* ---- DposBlock ---- */

@@ -171,134 +171,40 @@ static bool read_signers(ela_reader *r, ela_bytes *b)
 
 /* ---- DPoS proposal / vote (spec/wire.md §2.7) --------------------------------------------- */
 
-void ela_payload_dpos_proposal_clear(ela_payload_dpos_proposal *p)
-{
-    ela_bytes_clear(&p->sponsor);
-    ela_bytes_clear(&p->sign);
-    memset(p, 0, sizeof *p);
-}
-
-static bool read_dpos_proposal(ela_reader *r, ela_payload_dpos_proposal *p)
-{
-    return ela_read_varbytes(r, &p->sponsor, ELA_PAYLOAD_MAX_PUBKEY) &&
-           ela_read_uint256(r, &p->block_hash) && ela_read_u32(r, &p->view_offset) &&
-           ela_read_varbytes(r, &p->sign, ELA_PAYLOAD_MAX_SIG);
-}
-
-bool ela_payload_dpos_proposal_read(ela_reader *r, ela_payload_dpos_proposal *out)
-{
-    memset(out, 0, sizeof *out);
-    if (read_dpos_proposal(r, out))
-        return true;
-    ela_payload_dpos_proposal_clear(out);
-    return false;
-}
-
-void ela_payload_dpos_proposal_write_unsigned(ela_writer *w, const ela_payload_dpos_proposal *p)
-{
-    write_vb(w, &p->sponsor);
-    ela_write_uint256(w, &p->block_hash);
-    ela_write_u32(w, p->view_offset);
-}
-
-void ela_payload_dpos_proposal_write(ela_writer *w, const ela_payload_dpos_proposal *p)
-{
-    ela_payload_dpos_proposal_write_unsigned(w, p);
-    write_vb(w, &p->sign);
-}
-
-void ela_payload_dpos_proposal_hash(ela_uint256 *out, const ela_payload_dpos_proposal *p)
-{
-    ela_writer w;
-    ela_writer_init(&w);
-    ela_payload_dpos_proposal_write_unsigned(&w, p);
-    ela_hash256(out, w.data, w.len);
-    ela_writer_clear(&w);
-}
-
-void ela_payload_dpos_vote_clear(ela_payload_dpos_vote *v)
-{
-    ela_bytes_clear(&v->signer);
-    ela_bytes_clear(&v->sign);
-    memset(v, 0, sizeof *v);
-}
-
-static bool read_dpos_vote(ela_reader *r, ela_payload_dpos_vote *v)
-{
-    uint8_t accept;
-    if (!ela_read_uint256(r, &v->proposal_hash) ||
-        !ela_read_varbytes(r, &v->signer, ELA_PAYLOAD_MAX_PUBKEY) || !ela_read_u8(r, &accept))
-        return false;
-    /* The reference takes only 0x01 as true (unlike its generic bool reader). */
-    v->accept = accept == 1;
-    return ela_read_varbytes(r, &v->sign, ELA_PAYLOAD_MAX_SIG);
-}
-
-bool ela_payload_dpos_vote_read(ela_reader *r, ela_payload_dpos_vote *out)
-{
-    memset(out, 0, sizeof *out);
-    if (read_dpos_vote(r, out))
-        return true;
-    ela_payload_dpos_vote_clear(out);
-    return false;
-}
-
-void ela_payload_dpos_vote_write_unsigned(ela_writer *w, const ela_payload_dpos_vote *v)
-{
-    ela_write_uint256(w, &v->proposal_hash);
-    write_vb(w, &v->signer);
-    ela_write_bool(w, v->accept);
-}
-
-void ela_payload_dpos_vote_write(ela_writer *w, const ela_payload_dpos_vote *v)
-{
-    ela_payload_dpos_vote_write_unsigned(w, v);
-    write_vb(w, &v->sign);
-}
-
-void ela_payload_dpos_vote_hash(ela_uint256 *out, const ela_payload_dpos_vote *v)
-{
-    ela_writer w;
-    ela_writer_init(&w);
-    ela_payload_dpos_vote_write_unsigned(&w, v);
-    ela_hash256(out, w.data, w.len);
-    ela_writer_clear(&w);
-}
-
 static bool read_proposal_evidence(ela_reader *r, ela_proposal_evidence *e)
 {
-    return read_dpos_proposal(r, &e->proposal) &&
+    return ela_dpos_proposal_read(r, &e->proposal) &&
            ela_read_varbytes(r, &e->block_header, ELA_PAYLOAD_MAX_BLOCK_CONTEXT) &&
            ela_read_u32(r, &e->block_height);
 }
 
 static void write_proposal_evidence(ela_writer *w, const ela_proposal_evidence *e)
 {
-    ela_payload_dpos_proposal_write(w, &e->proposal);
+    ela_dpos_proposal_write(w, &e->proposal);
     write_vb(w, &e->block_header);
     ela_write_u32(w, e->block_height);
 }
 
 static void clear_proposal_evidence(ela_proposal_evidence *e)
 {
-    ela_payload_dpos_proposal_clear(&e->proposal);
+    ela_dpos_proposal_clear(&e->proposal);
     ela_bytes_clear(&e->block_header);
 }
 
 static bool read_vote_evidence(ela_reader *r, ela_vote_evidence *e)
 {
-    return read_dpos_vote(r, &e->vote) && read_proposal_evidence(r, &e->proposal_evidence);
+    return ela_dpos_vote_read(r, &e->vote) && read_proposal_evidence(r, &e->proposal_evidence);
 }
 
 static void write_vote_evidence(ela_writer *w, const ela_vote_evidence *e)
 {
-    ela_payload_dpos_vote_write(w, &e->vote);
+    ela_dpos_vote_write(w, &e->vote);
     write_proposal_evidence(w, &e->proposal_evidence);
 }
 
 static void clear_vote_evidence(ela_vote_evidence *e)
 {
-    ela_payload_dpos_vote_clear(&e->vote);
+    ela_dpos_vote_clear(&e->vote);
     clear_proposal_evidence(&e->proposal_evidence);
 }
 

@@ -145,10 +145,10 @@ static const char *revert_type_name(uint8_t t)
     return t < ELA_ARRAY_LEN(names) ? names[t] : "Unknown";
 }
 
-static json_t *dpos_proposal_json(const ela_payload_dpos_proposal *p)
+static json_t *dpos_proposal_json(const ela_dpos_proposal *p)
 {
     ela_uint256 h;
-    ela_payload_dpos_proposal_hash(&h, p);
+    ela_dpos_proposal_hash(&h, p);
     json_t *o = json_object();
     SET(o, "sponsor", jhex(&p->sponsor));
     SET(o, "blockhash", jrev(&p->block_hash));
@@ -158,10 +158,10 @@ static json_t *dpos_proposal_json(const ela_payload_dpos_proposal *p)
     return o;
 }
 
-static json_t *dpos_vote_json(const ela_payload_dpos_vote *v)
+static json_t *dpos_vote_json(const ela_dpos_vote *v)
 {
     ela_uint256 h;
-    ela_payload_dpos_vote_hash(&h, v);
+    ela_dpos_vote_hash(&h, v);
     json_t *o = json_object();
     SET(o, "proposalhash", jrev(&v->proposal_hash));
     SET(o, "signer", jhex(&v->signer));
