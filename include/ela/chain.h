@@ -1,0 +1,132 @@
+/* elad: the chain engine (DESIGN.md "chain" layer): one LevelDB store per network, block intake
+ * (sanity, orphans, header context), connect/disconnect with the UTXO set and undo records,
+ * fork choice by most work and reorganisation, signature checks fanned out to worker threads
+ * with a signature cache, and the queries the RPC layer needs.
+ *
+ * Crash safety: every block connect or disconnect is ONE LevelDB write batch that also moves
+ * the tip, so a kill at any moment leaves a store that reopens at a consistent tip.
+ *
+ * Threads: an ela_chain is used from one thread (the node's loop); it owns its worker threads.
+ * Logging goes through ela_log (categories db, chain, validation). */
+#ifndef ELA_CHAIN_H
+#define ELA_CHAIN_H
+
+#include <ela/block.h>
+#include <ela/ela.h>
+#include <ela/params.h>
+#include <ela/tx.h>
+#include <ela/txcheck.h>
+#include <ela/uint256.h>
+#include <ela/validation.h>
+
+typedef struct ela_chain ela_chain;
+
+typedef struct ela_chain_options {
+    const char *path;         /* LevelDB directory (created if missing) */
+    const ela_params *params; /* must outlive the chain */
+    size_t dbcache_bytes;     /* memory for LevelDB caches and the in-memory UTXO cache */
+    int workers;              /* signature threads; 0 = one per core */
+    bool reindex;             /* rebuild indexes and UTXO set from the stored blocks */
+    const ela_state_ops *state; /* NULL: ela_state_ops_null(params) */
+    /* Network-adjusted clock (§3.2.1) in seconds; NULL: time(NULL). */
+    int64_t (*adjusted_time)(void *ctx);
+    void *time_ctx;
+} ela_chain_options;
+
+/* Opens (creating on first use, with the genesis block of params connected) the store at
+ * opt->path and checks it: schema version, tip present in the block index, tip's undo record
+ * present. On failure returns NULL and writes a one-line reason to err (errlen bytes); a
+ * damaged store's reason says to restart with -reindex. */
+ela_chain *ela_chain_open(const ela_chain_options *opt, char *err, size_t errlen);
+/* Joins the workers and closes the store. ela_chain_close(NULL) is a no-op. */
+void ela_chain_close(ela_chain *c);
+
+typedef enum ela_block_status {
+    ELA_BLOCK_CONNECTED = 0, /* stored and now on the main chain (maybe after a reorg) */
+    ELA_BLOCK_SIDE,          /* valid header, stored on a side branch with no more work */
+    ELA_BLOCK_ORPHAN,        /* parent unknown: kept in the orphan pool (§3.8) */
+    ELA_BLOCK_DUPLICATE,     /* already known (main, side branch or orphan) */
+    ELA_BLOCK_INVALID,       /* refused: *st says why */
+    ELA_BLOCK_ERROR,         /* environment failure (disk, corruption): stop the node */
+} ela_block_status;
+
+/* ProcessBlock (§3.1 route 4 / §3.2-3.8): takes a parsed block and, optionally, the bytes it
+ * was parsed from (stored as received; NULL: serialised). Connects it and any orphans that
+ * were waiting for it. A block whose state rules are not implemented is INVALID with
+ * ELA_REASON_NEEDS_STATE. */
+ela_block_status ela_chain_process_block(ela_chain *c, ela_validation_state *st,
+                                         const ela_block *b, const uint8_t *raw, size_t len);
+/* Parses then processes; garbage is INVALID with reason "bad-block-encoding". */
+ela_block_status ela_chain_process_block_bytes(ela_chain *c, ela_validation_state *st,
+                                               const uint8_t *raw, size_t len);
+
+/* ---- queries (main chain unless stated) ------------------------------------------------- */
+
+uint32_t ela_chain_height(const ela_chain *c);
+void ela_chain_tip_hash(const ela_chain *c, ela_uint256 *out);
+/* Hash of the main-chain block at height; false above the tip. */
+bool ela_chain_hash_at(const ela_chain *c, ela_uint256 *out, uint32_t height);
+/* Height of a known block (main or side); *on_main says which. false when unknown. */
+bool ela_chain_block_height(const ela_chain *c, uint32_t *height, bool *on_main,
+                            const ela_uint256 *hash);
+/* The stored bytes of a known block; *out is set (caller frees with ela_bytes_clear). */
+bool ela_chain_get_block_raw(ela_chain *c, ela_bytes *out, const ela_uint256 *hash);
+/* Reads a known block; *out initialised here, caller clears. */
+bool ela_chain_get_block(ela_chain *c, ela_block *out, const ela_uint256 *hash);
+/* Median time past of a known block (for JSON "mediantime" users); false when unknown. */
+bool ela_chain_median_time(const ela_chain *c, uint32_t *out, const ela_uint256 *hash);
+/* A main-chain tx by txid, with the hash and height of its block. *out initialised here. */
+bool ela_chain_get_tx(ela_chain *c, ela_tx *out, ela_uint256 *block_hash, uint32_t *height,
+                      const ela_uint256 *txid);
+/* The unspent output (txid, index); *out is filled (caller clears). */
+bool ela_chain_get_coin(ela_chain *c, ela_coin *out, const ela_uint256 *txid, uint16_t index);
+
+/* One unspent output of an address (the per-address UTXO index; zero-value outputs are not
+ * indexed, as the reference's wallet index). */
+typedef struct ela_address_utxo {
+    ela_uint256 txid;
+    uint16_t index;
+    int64_t value;
+    uint32_t height;
+    uint32_t output_lock;
+} ela_address_utxo;
+
+/* Calls fn for every unspent output paying program hash ph, in key order (txid, index); stops
+ * early when fn returns false. Returns the number visited. */
+size_t ela_chain_address_utxos(ela_chain *c, const ela_uint168 *ph,
+                               bool (*fn)(void *ctx, const ela_address_utxo *u), void *ctx);
+
+typedef struct ela_utxo_stats {
+    uint32_t height;
+    ela_uint256 tip;
+    uint64_t txouts;      /* unspent outputs */
+    uint64_t transactions; /* distinct txids with unspent outputs */
+    int64_t total_amount; /* sela */
+    /* SHA256d over every (txid, index, serialised coin) in key order: the same on any two nodes
+     * with the same main chain. */
+    ela_uint256 hash;
+    uint64_t disk_size;   /* approximate bytes of the store */
+} ela_utxo_stats;
+
+/* Walks the whole UTXO set (cached for the current tip). */
+ELA_WARN_UNUSED_RESULT bool ela_chain_utxo_stats(ela_chain *c, ela_utxo_stats *out);
+
+/* ---- signature cache and counters ------------------------------------------------------- */
+
+/* Records that tx's programs verified against refs (e.g. at mempool admission) so that the
+ * block connect does not verify them again. */
+void ela_chain_sigcache_add(ela_chain *c, const ela_tx *tx, const ela_coin *refs);
+
+typedef struct ela_chain_counters {
+    uint64_t blocks_connected;
+    uint64_t blocks_disconnected;
+    uint64_t txs_checked;
+    uint64_t sigs_verified;    /* programs verified by the workers */
+    uint64_t sigcache_hits;    /* txs skipped thanks to the signature cache */
+    double sig_seconds;        /* wall time spent with workers verifying (fan-out to join) */
+    double connect_seconds;    /* wall time in connect (validation + write batch) */
+} ela_chain_counters;
+
+void ela_chain_get_counters(const ela_chain *c, ela_chain_counters *out);
+
+#endif /* ELA_CHAIN_H */
