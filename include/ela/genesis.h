@@ -8,6 +8,7 @@
 #include <ela/block.h>
 #include <ela/ela.h>
 #include <ela/network.h>
+#include <ela/params.h>
 #include <ela/uint256.h>
 
 #define ELA_GENESIS_TIMESTAMP 1513936800u /* 2017-12-22T10:00:00Z */
@@ -30,5 +31,10 @@ void ela_genesis_asset_id(ela_uint256 *out);
 /* Builds the genesis block of a network: txids, merkle root, header hash and size are set.
  * *out must hold nothing on entry; the caller clears it with ela_block_clear. */
 void ela_genesis_block(ela_block *out, ela_network net);
+
+/* The genesis block of a parameter set: as ela_genesis_block(out, p->net) but paying the
+ * 33,000,000 ELA to p->foundation, so a configured FoundationAddress gives another genesis
+ * block (spec/consensus.md §1.1). *out must hold nothing on entry; the caller clears it. */
+void ela_genesis_block_params(ela_block *out, const ela_params *p);
 
 #endif /* ELA_GENESIS_H */

@@ -116,6 +116,36 @@ typedef struct ela_params {
     uint32_t normal_arbiters_count; /* 24 */
     uint32_t cr_member_count;       /* 12 */
     uint32_t cr_agreement_count;    /* 8 */
+
+    /* §1.9 further DPoS / CR parameters, for the BPoS/CR state (spec/bpos-cr.md). Durations
+     * in blocks unless noted. */
+    uint32_t candidates_count;                  /* 72 */
+    uint32_t cr_voting_period;                  /* 21,600 */
+    uint32_t cr_duty_period;                    /* 262,800 */
+    uint32_t cr_deposit_lockup_blocks;          /* 2,160 */
+    uint32_t cr_claim_dpos_node_period;         /* 10,080 / 5,040 / 720 */
+    uint32_t cr_claim_period;                   /* 10,080 */
+    uint32_t proposal_cr_voting_period;         /* 5,040 */
+    uint32_t proposal_public_voting_period;     /* 5,040 */
+    uint32_t max_cr_assets_address_utxo_count;  /* 800 (regnet 1,440) */
+    uint32_t min_cr_assets_address_utxo_count;  /* 720 */
+    int64_t dposv2_effective_votes;             /* sela: 80,000 ELA (testnet, regnet 3,000) */
+    uint32_t dposv2_deposit_coin_min_lock_time; /* 7,200 (testnet, regnet 21,600) */
+    uint32_t dposv2_min_votes_lock_time;        /* 7,200 */
+    uint32_t dposv2_max_votes_lock_time;        /* 720,000 */
+    int64_t dposv2_illegal_penalty;             /* sela: 200 ELA */
+    int64_t revert_to_pow_no_block_time;        /* seconds: 43,200 */
+    int64_t stop_confirm_block_time;            /* seconds: 39,600 */
+    int64_t revert_to_pow_no_block_time_v1;     /* seconds: 7,200 */
+    int64_t stop_confirm_block_time_v1;         /* seconds: 6,600 */
+    uint32_t pre_connect_offset;                /* 360 */
+    uint8_t secretary_general[ELA_PUBKEY_SIZE]; /* CR secretary general's public key */
+
+    /* §1.1 / §1.4 policy values and constants not listed above. */
+    int64_t rectify_tx_fee;                   /* 10,000 sela (CRAssetsRectify) */
+    int64_t small_cross_transfer_threshold;   /* 100,000,000 sela */
+    uint32_t max_node_per_host;               /* 72 (testnet, regnet 10) */
+    uint32_t mempool_tx_max_stay_height;      /* 10 */
 } ela_params;
 
 /* Fills *p with the compiled defaults of a network (§1, regnet and testnet built from the
@@ -129,13 +159,33 @@ ELA_WARN_UNUSED_RESULT bool ela_params_config_network(ela_network *out, const js
 
 /* Applies the keys of a config.json "Configuration" object (keys matched case-insensitively,
  * nested objects PowConfiguration, DPoSConfiguration, CRConfiguration as the reference reads
- * them) on top of ela_params_init(p, network). Unknown keys are ignored; a known key with a
- * value of the wrong type or out of range is an error: false, and err (errlen bytes) names the
- * key. Mainnet-forced values are re-applied last. On failure *p may be partly updated. */
+ * them) on top of ela_params_init(p, network), where network is ela_params_config_network's
+ * (config NULL: mainnet defaults). Unknown keys are ignored; a known key with a value of the
+ * wrong type or out of range is an error: false, and err (errlen bytes) names the key as
+ * "Section.Key: why". Then, as the reference's settings.go: MaxBlockSize, MaxBlockHeaderSize
+ * and MaxTxPerBlock of 0 keep the defaults, PowConfiguration.InstantBlock applies
+ * ela_params_set_instant_block, and ela_params_enforce runs last. FoundationAddress changes
+ * p->foundation (build the genesis with ela_genesis_block_params). On failure *p may be
+ * partly updated. */
 ELA_WARN_UNUSED_RESULT bool ela_params_apply_config(ela_params *p, const json_t *config,
                                                     char *err, size_t errlen);
 
-/* The block subsidy at height h (§1.5), in sela, with the reference's double arithmetic. */
+/* The block subsidy at height h (§1.5), in sela, with the reference's double arithmetic:
+ * trunc(132e12 / 262800) below NewELAIssuanceHeight, then trunc(80e12 / 262800 / 2^(k-1)) with
+ * k = 1 below HalvingRewardHeight and 2 + (h - HalvingRewardHeight) / HalvingRewardInterval
+ * (uint32 arithmetic) from there on. */
 int64_t ela_params_block_reward(const ela_params *p, uint32_t height);
+
+/* The InstantBlock mode (§8, config PowConfiguration.InstantBlock, CLI --instant): sets
+ * instant_block, pow_limit_bits 0x207fffff, target_timespan 10 s and target_time_per_block
+ * 1 s. ela_params_apply_config calls it when the file asks for it; a node layer applying the
+ * command line calls it for --instant and then ela_params_enforce. */
+void ela_params_set_instant_block(ela_params *p);
+
+/* Re-applies what the reference enforces after the file and the command line (settings.go):
+ * on mainnet the CrossChain UTXO freeze/restriction heights 2,256,110 / 2,256,724 and the
+ * frozen-address list; on other networks both heights "never" (their frozen list is kept as
+ * configured). ela_params_apply_config calls it last. */
+void ela_params_enforce(ela_params *p);
 
 #endif /* ELA_PARAMS_H */

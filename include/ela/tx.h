@@ -167,6 +167,15 @@ typedef struct ela_output {
 /* Frees what the output's payload owns and zeroes the whole output. */
 void ela_output_clear(ela_output *o);
 
+/* Writes one output as it appears in a transaction: asset id, value, lock, program hash, and
+ * with v09 (the transaction version is >= 9) the type byte and the output payload. Without
+ * v09 the output must be of type ELA_OUTPUT_NONE (asserted), as in ela_tx_write. */
+void ela_output_write(ela_writer *w, const ela_output *o, bool v09);
+/* Reads one output in the form ela_output_write produces. *o is overwritten (it must not own
+ * anything); on failure it is zeroed (nothing to free) and r->err says why ("truncated",
+ * "unknown output type", ...). */
+ELA_WARN_UNUSED_RESULT bool ela_output_read(ela_reader *r, ela_output *o, bool v09);
+
 /* ---- programs (§3.6) ---------------------------------------------------------------------- */
 
 typedef struct ela_program {

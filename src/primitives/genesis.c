@@ -102,3 +102,12 @@ void ela_genesis_block(ela_block *out, ela_network net)
     ela_block_add_tx(out, &asset);
     ela_block_update(out);
 }
+
+void ela_genesis_block_params(ela_block *out, const ela_params *p)
+{
+    ela_genesis_block(out, p->net);
+    /* Only the coinbase output differs (core.GenesisBlock(FoundationProgramHash)); txids,
+     * merkle root, hash and size follow from it. */
+    out->txs[0].outputs[0].program_hash = p->foundation;
+    ela_block_update(out);
+}

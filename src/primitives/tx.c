@@ -223,6 +223,26 @@ static bool read_output_payload(ela_reader *r, ela_output *o)
     }
 }
 
+/* One output; the type and payload only in the v09 form. On failure the output may hold
+ * partial payload data that ela_output_clear releases. */
+static bool read_output(ela_reader *r, ela_output *o, bool v09)
+{
+    if (!ela_read_uint256(r, &o->asset_id) || !ela_read_i64(r, &o->value) ||
+        !ela_read_u32(r, &o->output_lock) || !ela_read_uint168(r, &o->program_hash))
+        return false;
+    return !v09 || read_output_payload(r, o);
+}
+
+bool ela_output_read(ela_reader *r, ela_output *o, bool v09)
+{
+    memset(o, 0, sizeof *o);
+    if (!read_output(r, o, v09)) {
+        ela_output_clear(o);
+        return false;
+    }
+    return true;
+}
+
 static bool read_unsigned_body(ela_reader *r, ela_tx *tx)
 {
     size_t n;
@@ -258,11 +278,7 @@ static bool read_unsigned_body(ela_reader *r, ela_tx *tx)
     tx->outputs = alloc_array(n, sizeof *tx->outputs);
     tx->output_count = n;
     for (size_t i = 0; i < n; i++) {
-        ela_output *o = &tx->outputs[i];
-        if (!ela_read_uint256(r, &o->asset_id) || !ela_read_i64(r, &o->value) ||
-            !ela_read_u32(r, &o->output_lock) || !ela_read_uint168(r, &o->program_hash))
-            return false;
-        if (v09 && !read_output_payload(r, o))
+        if (!read_output(r, &tx->outputs[i], v09))
             return false;
     }
 
@@ -428,6 +444,18 @@ static void write_output_payload(ela_writer *w, const ela_output *o)
     }
 }
 
+void ela_output_write(ela_writer *w, const ela_output *o, bool v09)
+{
+    ela_write_uint256(w, &o->asset_id);
+    ela_write_i64(w, o->value);
+    ela_write_u32(w, o->output_lock);
+    ela_write_uint168(w, &o->program_hash);
+    if (v09)
+        write_output_payload(w, o);
+    else
+        assert(o->type == ELA_OUTPUT_NONE);
+}
+
 void ela_tx_write_unsigned(ela_writer *w, const ela_tx *tx)
 {
     bool v09 = tx->version >= ELA_TX_VERSION_09;
@@ -455,17 +483,8 @@ void ela_tx_write_unsigned(ela_writer *w, const ela_tx *tx)
         ela_write_u32(w, in->sequence);
     }
     ela_write_varint(w, tx->output_count);
-    for (size_t i = 0; i < tx->output_count; i++) {
-        const ela_output *o = &tx->outputs[i];
-        ela_write_uint256(w, &o->asset_id);
-        ela_write_i64(w, o->value);
-        ela_write_u32(w, o->output_lock);
-        ela_write_uint168(w, &o->program_hash);
-        if (v09)
-            write_output_payload(w, o);
-        else
-            assert(o->type == ELA_OUTPUT_NONE);
-    }
+    for (size_t i = 0; i < tx->output_count; i++)
+        ela_output_write(w, &tx->outputs[i], v09);
     ela_write_u32(w, tx->lock_time);
 }
 
