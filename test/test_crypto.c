@@ -332,6 +332,43 @@ START_TEST(ecdsa_many_random)
 }
 END_TEST
 
+START_TEST(pubkey_cache)
+{
+    ela_test_seed();
+    uint8_t priv[32], pub[33], other_priv[32], other[33], sig[64], digest[32];
+    ck_assert(ela_keypair_generate(priv, pub));
+    for (int j = 0; j < 32; j++)
+        digest[j] = (uint8_t)ela_test_rand();
+    ck_assert(ela_ecdsa_sign_digest(sig, priv, digest));
+
+    const ela_pubkey *a = ela_pubkey_cached(pub);
+    ck_assert_ptr_nonnull(a);
+    ck_assert(ela_ecdsa_verify_digest(a, digest, sig));
+    /* A second lookup is served from the cache: the same parsed key. */
+    ck_assert_ptr_eq(ela_pubkey_cached(pub), a);
+    ck_assert(ela_ecdsa_verify_digest(ela_pubkey_cached(pub), digest, sig));
+
+    /* A key that lands in the same slot (same bytes 1..2 of X) evicts the first and is itself
+     * a correct key; the first is parsed again on its next use. */
+    do {
+        ck_assert(ela_keypair_generate(other_priv, other));
+    } while (memcmp(other, pub, 33) == 0);
+    other[1] = pub[1];
+    other[2] = pub[2];
+    const ela_pubkey *b = ela_pubkey_cached(other);
+    if (b) /* not every X is on the curve */
+        ck_assert(!ela_ecdsa_verify_digest(b, digest, sig));
+    ck_assert(ela_ecdsa_verify_digest(ela_pubkey_cached(pub), digest, sig));
+
+    /* Bytes that are no key are refused and not cached. */
+    uint8_t bad[33];
+    memset(bad, 0xff, sizeof bad);
+    bad[0] = 0x02;
+    ck_assert_ptr_null(ela_pubkey_cached(bad));
+    ck_assert_ptr_null(ela_pubkey_cached(bad));
+}
+END_TEST
+
 START_TEST(vectors_ecdsa)
 {
     json_t *root = ela_test_hold_json("signatures.json");
@@ -571,6 +608,7 @@ static Suite *crypto_suite(void)
     tcase_add_test(tc, privkey_range_and_derivation);
     tcase_add_test(tc, ecdsa_sign_verify_and_high_s);
     tcase_add_test(tc, ecdsa_many_random);
+    tcase_add_test(tc, pubkey_cache);
     tcase_add_test(tc, schnorr_sign_verify);
     suite_add_tcase(s, tc);
     if (ela_test_have_vectors("crypto vectors")) {

@@ -4,7 +4,9 @@
  * with a signature cache, and the queries the RPC layer needs.
  *
  * Crash safety: every block connect or disconnect is ONE LevelDB write batch that also moves
- * the tip, so a kill at any moment leaves a store that reopens at a consistent tip.
+ * the tip, so a kill at any moment leaves a store that reopens at a consistent tip. The UTXO
+ * set is written through at every block (no deferred flush); dbcache_bytes sizes LevelDB's
+ * block cache and write buffer and an in-memory read cache of coins.
  *
  * Threads: an ela_chain is used from one thread (the node's loop); it owns its worker threads.
  * Logging goes through ela_log (categories db, chain, validation). */
@@ -36,24 +38,50 @@ typedef struct ela_chain_options {
 /* Opens (creating on first use, with the genesis block of params connected) the store at
  * opt->path and checks it: schema version, tip present in the block index, tip's undo record
  * present. On failure returns NULL and writes a one-line reason to err (errlen bytes); a
- * damaged store's reason says to restart with -reindex. */
+ * damaged store's reason says to restart with -reindex. A store of another genesis block is
+ * refused. When the store holds a stored, not-failed branch with more work than its tip (a
+ * crash between storing a block and connecting it, or inside a reorganisation), it is connected
+ * before returning.
+ *
+ * With opt->reindex every table but the block bodies is wiped and rebuilt: genesis, then every
+ * stored body in height order through ela_chain_process_block (full validation). A reindex that
+ * is interrupted leaves a mark: the next open without reindex fails and asks for -reindex. */
 ela_chain *ela_chain_open(const ela_chain_options *opt, char *err, size_t errlen);
 /* Joins the workers and closes the store. ela_chain_close(NULL) is a no-op. */
 void ela_chain_close(ela_chain *c);
 
 typedef enum ela_block_status {
-    ELA_BLOCK_CONNECTED = 0, /* stored and now on the main chain (maybe after a reorg) */
+    ELA_BLOCK_CONNECTED = 0, /* stored and now on the main chain (maybe after a reorg, maybe
+                                through orphans that were waiting for it) */
     ELA_BLOCK_SIDE,          /* valid header, stored on a side branch with no more work */
     ELA_BLOCK_ORPHAN,        /* parent unknown: kept in the orphan pool (§3.8) */
     ELA_BLOCK_DUPLICATE,     /* already known (main, side branch or orphan) */
     ELA_BLOCK_INVALID,       /* refused: *st says why */
-    ELA_BLOCK_ERROR,         /* environment failure (disk, corruption): stop the node */
+    ELA_BLOCK_ERROR,         /* environment failure (disk, corruption): stop the node; *st has
+                                reason "store-failure" and the log says what to do */
 } ela_block_status;
 
 /* ProcessBlock (§3.1 route 4 / §3.2-3.8): takes a parsed block and, optionally, the bytes it
- * was parsed from (stored as received; NULL: serialised). Connects it and any orphans that
- * were waiting for it. A block whose state rules are not implemented is INVALID with
- * ELA_REASON_NEEDS_STATE. */
+ * was parsed from (stored as received; NULL or not matching b->size: serialised). Connects it
+ * and any orphans that were waiting for it (their outcomes are logged, not returned). A block
+ * whose state rules are not implemented is INVALID with ELA_REASON_NEEDS_STATE.
+ *
+ * Order: known and valid or a known orphan -> DUPLICATE; sanity (ela_block_check_sanity with
+ * opt->adjusted_time); unknown parent -> ORPHAN (at most 10,000 holding at most 256 MiB,
+ * each kept 1 h, the oldest evicted first); header rules against the parent (bits, median time past, height); the
+ * body and index entry are stored; more work than the tip (strictly) -> reorganisation with
+ * full validation of every block connected, else SIDE. In the DPoS era (target height above
+ * CRCOnlyDPOSHeight) a reorganisation detaching more than IrreversibleHeight blocks is refused
+ * and the block stays SIDE (§3.6.3, without the LastIrreversibleHeight bookkeeping of the
+ * state).
+ *
+ * Invalid blocks: a block that fails when connected is marked failed in the index, and its
+ * descendants with it. Later, the same bytes are INVALID "duplicate-invalid" and a block built
+ * on a failed one is INVALID "bad-prevblk". Programs (signatures) are not covered by the block
+ * hash, so a copy of a failed block with different bytes is not condemned by the hash: it
+ * replaces the stored copy and is tried like a new block. A failing signature check reports
+ * the reason RunPrograms gave ("bad-txns-signature", "bad-txns-program-count-mismatch", ...)
+ * and, in the detail, the index and id of the first failing tx. */
 ela_block_status ela_chain_process_block(ela_chain *c, ela_validation_state *st,
                                          const ela_block *b, const uint8_t *raw, size_t len);
 /* Parses then processes; garbage is INVALID with reason "bad-block-encoding". */
@@ -73,9 +101,13 @@ bool ela_chain_block_height(const ela_chain *c, uint32_t *height, bool *on_main,
 bool ela_chain_get_block_raw(ela_chain *c, ela_bytes *out, const ela_uint256 *hash);
 /* Reads a known block; *out initialised here, caller clears. */
 bool ela_chain_get_block(ela_chain *c, ela_block *out, const ela_uint256 *hash);
-/* Median time past of a known block (for JSON "mediantime" users); false when unknown. */
+/* Median time past of a known block: the median of its own timestamp and those of up to 10
+ * ancestors (what §3.4 step 2 applies to this block's child). false when unknown. */
 bool ela_chain_median_time(const ela_chain *c, uint32_t *out, const ela_uint256 *hash);
-/* A main-chain tx by txid, with the hash and height of its block. *out initialised here. */
+/* A main-chain tx by txid, with the hash and height of its block (either may be NULL). Every tx
+ * of a connected block is indexed, RegisterAsset ones included; a coinbase that repeats an
+ * earlier txid points at the later block until that block is disconnected. *out initialised
+ * here. */
 bool ela_chain_get_tx(ela_chain *c, ela_tx *out, ela_uint256 *block_hash, uint32_t *height,
                       const ela_uint256 *txid);
 /* The unspent output (txid, index); *out is filled (caller clears). */
@@ -102,8 +134,8 @@ typedef struct ela_utxo_stats {
     uint64_t txouts;      /* unspent outputs */
     uint64_t transactions; /* distinct txids with unspent outputs */
     int64_t total_amount; /* sela */
-    /* SHA256d over every (txid, index, serialised coin) in key order: the same on any two nodes
-     * with the same main chain. */
+    /* SHA256d over every txid ‖ u16 big-endian index ‖ ela_coin_write bytes, in that key order:
+     * the same on any two nodes with the same main chain. */
     ela_uint256 hash;
     uint64_t disk_size;   /* approximate bytes of the store */
 } ela_utxo_stats;

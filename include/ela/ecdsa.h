@@ -41,6 +41,13 @@ ELA_WARN_UNUSED_RESULT bool ela_pubkey_parse(ela_pubkey *out, const uint8_t *p, 
 /* Releases the key and zeroes *pk. A clear key is a no-op. */
 void ela_pubkey_clear(ela_pubkey *pk);
 
+/* ela_pubkey_parse through a small per-thread cache of parsed 33-byte compressed keys
+ * (addresses are reused, and parsing a key costs about half a verification). Returns the
+ * cached key, or NULL when the bytes do not parse (failures are not cached). The pointer
+ * belongs to the calling thread's cache and stays valid only until that thread's next call;
+ * never free it. Every thread's cache is released when the thread exits. */
+const ela_pubkey *ela_pubkey_cached(const uint8_t key[ELA_PUBKEY_COMPRESSED_SIZE]);
+
 /* Quirk helper (spec/wire.md §4.2): true when the reference's DecodePoint would accept these
  * bytes. It differs from ela_pubkey_parse only in that the reference reduces a compressed X
  * that is >= p modulo p before taking the square root, and does not check an uncompressed

@@ -40,13 +40,13 @@ bool ela_sigcheck_standard(const ela_program_view *prog, const ela_sighash *h,
     if (prog->param_len != SIG_ITEM)
         return fail(reason, "sig: invalid signature length");
     const uint8_t *key = prog->code + 1;
-    ela_pubkey pk = {0};
-    if (!ela_pubkey_parse(&pk, key, 33))
+    /* Addresses are reused, so the parsed key usually comes from the thread's cache. */
+    const ela_pubkey *pk = ela_pubkey_cached(key);
+    if (!pk)
         return fail(reason, ela_pubkey_reference_decodes(key, 33) ? "sig: invalid signature"
                                                                     : "sig: invalid public key");
     /* §8 item 9: parameter[0] (normally 0x40) is not checked. */
-    bool ok = ela_ecdsa_verify_digest(&pk, h->sha256, prog->param + 1);
-    ela_pubkey_clear(&pk);
+    bool ok = ela_ecdsa_verify_digest(pk, h->sha256, prog->param + 1);
     return ok ? pass(reason) : fail(reason, "sig: invalid signature");
 }
 

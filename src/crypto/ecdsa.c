@@ -20,6 +20,7 @@
 #include <openssl/rand.h>
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Field prime p and group order n of P-256, big-endian. */
@@ -151,6 +152,60 @@ void ela_pubkey_clear(ela_pubkey *pk)
     EVP_PKEY_CTX_free(pk->vctx);
     EVP_PKEY_free(pk->pkey);
     memset(pk, 0, sizeof(*pk));
+}
+
+/* The per-thread key cache: direct-mapped, indexed by bytes of X (uniform for real keys; a
+ * crafted collision only evicts). Allocated on first use and freed by the key's destructor
+ * when the thread exits, so worker threads leave nothing behind. */
+#define KEY_CACHE_SLOTS 1024u
+
+typedef struct key_cache {
+    bool used[KEY_CACHE_SLOTS];
+    uint8_t raw[KEY_CACHE_SLOTS][ELA_PUBKEY_COMPRESSED_SIZE];
+    ela_pubkey key[KEY_CACHE_SLOTS];
+} key_cache;
+
+static pthread_key_t g_cache_key;
+static pthread_once_t g_cache_once = PTHREAD_ONCE_INIT;
+
+static void key_cache_free(void *p)
+{
+    key_cache *c = p;
+    for (size_t i = 0; i < KEY_CACHE_SLOTS; i++)
+        if (c->used[i])
+            ela_pubkey_clear(&c->key[i]);
+    free(c);
+}
+
+static void key_cache_init(void)
+{
+    if (pthread_key_create(&g_cache_key, key_cache_free) != 0)
+        abort(); /* out of thread keys: an environment failure at start-up */
+}
+
+const ela_pubkey *ela_pubkey_cached(const uint8_t key[ELA_PUBKEY_COMPRESSED_SIZE])
+{
+    pthread_once(&g_cache_once, key_cache_init);
+    key_cache *c = pthread_getspecific(g_cache_key);
+    if (!c) {
+        c = ela_xcalloc(1, sizeof(*c));
+        if (pthread_setspecific(g_cache_key, c) != 0) {
+            free(c);
+            abort();
+        }
+    }
+    size_t slot = ((size_t)key[1] | (size_t)key[2] << 8) % KEY_CACHE_SLOTS;
+    if (c->used[slot] && memcmp(c->raw[slot], key, ELA_PUBKEY_COMPRESSED_SIZE) == 0)
+        return &c->key[slot];
+    if (c->used[slot]) {
+        ela_pubkey_clear(&c->key[slot]);
+        c->used[slot] = false;
+    }
+    if (!ela_pubkey_parse(&c->key[slot], key, ELA_PUBKEY_COMPRESSED_SIZE))
+        return NULL;
+    memcpy(c->raw[slot], key, ELA_PUBKEY_COMPRESSED_SIZE);
+    c->used[slot] = true;
+    return &c->key[slot];
 }
 
 bool ela_pubkey_reference_decodes(const uint8_t *p, size_t len)
