@@ -1,0 +1,655 @@
+/* elad: the node's options (see config.h and spec/p2p-rpc.md §12). */
+#include "node/config.h"
+
+#include "rpc/rpc.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+static const char USAGE[] =
+    "Usage: elad [options]\n"
+    "Elastos (ELA) full node. With no options: regnet, data in ./elastos, JSON-RPC on\n"
+    "127.0.0.1:22336. Options take -name=value, -name value, --name=value or --name value.\n"
+    "\n"
+    "  -help, -h, -?          print this help and exit\n"
+    "  -version               print the version and exit\n"
+    "  -datadir=DIR           data root (default: elastos; Configuration.DataDir)\n"
+    "  -conf=FILE             config.json to read (default: ./config.json if present)\n"
+    "  -regnet | -testnet | -mainnet\n"
+    "                         network (default: the config's ActiveNet, else regnet)\n"
+    "  -instant               InstantBlock mode (trivial difficulty, 1 s blocks)\n"
+    "  -dbcache=MB            database and UTXO cache size (default: 450)\n"
+    "  -reindex               rebuild the indexes and UTXO set from the stored blocks\n"
+    "  -loadblock=FILE        import blocks from FILE, one hex block per line (repeatable)\n"
+    "  -stopafterimport       exit after opening the chain and importing -loadblock files\n"
+    "  -enablerpc=0|1         JSON-RPC server on or off (default: on; Configuration.EnableRPC)\n"
+    "  -rpcport=PORT          JSON-RPC port (default: the network's HttpJsonPort)\n"
+    "  -rpcbind=ADDR          JSON-RPC listen address (default: 127.0.0.1)\n"
+    "  -rpcuser=USER          JSON-RPC basic-auth user (RpcConfiguration.User)\n"
+    "  -rpcpassword=PASS      JSON-RPC basic-auth password (RpcConfiguration.Pass)\n"
+    "  -rpcallowip=IP         also accept JSON-RPC clients from IP (repeatable; 0.0.0.0: all)\n"
+    "  -printlevel=N          log level 0 debug, 1 info, 2 warn, 3 error, 4 fatal, 5 off\n"
+    "  -loglevel=SPEC         LEVEL[,CATEGORY=LEVEL...], e.g. info,net=debug\n"
+    "  -logfile=FILE          log file (default: DATADIR/logs/node/elad.log; '-': stderr only)\n"
+    "\n"
+    "Signals: SIGINT/SIGTERM stop the node cleanly, SIGHUP reopens the log file.\n"
+    "See elad(1).\n";
+
+const char *ela_node_config_usage(void) { return USAGE; }
+
+/* ---- helpers ------------------------------------------------------------------------------- */
+
+static bool failf(char *err, size_t errlen, const char *fmt, ...) ELA_PRINTF(3, 4);
+
+static bool failf(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+static char *xstrdup(const char *s) { return ela_xmemdup(s, strlen(s) + 1); }
+
+static char *xjoin(const char *a, const char *b, const char *c)
+{
+    size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
+    char *s = ela_xmalloc(la + lb + lc + 1);
+    memcpy(s, a, la);
+    memcpy(s + la, b, lb);
+    memcpy(s + la + lb, c, lc + 1);
+    return s;
+}
+
+static void push(char ***v, size_t *n, const char *s)
+{
+    *v = ela_xrealloc(*v, (*n + 1) * sizeof **v);
+    (*v)[(*n)++] = xstrdup(s);
+}
+
+/* A decimal number within [lo, hi]; nothing else (no sign, spaces or suffix). */
+static bool parse_ulong(unsigned long *out, const char *s, unsigned long lo, unsigned long hi)
+{
+    if (!*s)
+        return false;
+    unsigned long v = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        unsigned d = (unsigned)(*p - '0');
+        if (v > (ULONG_MAX - d) / 10)
+            return false;
+        v = v * 10 + d;
+    }
+    if (v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool parse_bool(bool *out, const char *s)
+{
+    static const char *const YES[] = {"1", "true", "yes", "on"};
+    static const char *const NO[] = {"0", "false", "no", "off"};
+    for (size_t i = 0; i < 4; i++) {
+        if (strcasecmp(s, YES[i]) == 0) {
+            *out = true;
+            return true;
+        }
+        if (strcasecmp(s, NO[i]) == 0) {
+            *out = false;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Case-insensitive member lookup, as the reference's loader matches keys; *dup is set when two
+ * keys differ only in case (which value would win is unclear, so the caller refuses it). */
+static json_t *get_ci(const json_t *obj, const char *key, bool *dup)
+{
+    json_t *found = NULL;
+    const char *k;
+    json_t *v;
+    *dup = false;
+    json_object_foreach((json_t *)obj, k, v) {
+        if (strcasecmp(k, key) == 0) {
+            if (found)
+                *dup = true;
+            found = v;
+        }
+    }
+    return found;
+}
+
+/* Removes every case variant of key, then sets it. */
+static void set_ci(json_t *obj, const char *key, json_t *value)
+{
+    for (;;) {
+        const char *k;
+        json_t *v;
+        const char *hit = NULL;
+        json_object_foreach(obj, k, v) {
+            if (strcasecmp(k, key) == 0) {
+                hit = k;
+                break;
+            }
+        }
+        if (!hit)
+            break;
+        json_object_del(obj, hit);
+    }
+    json_object_set_new(obj, key, value);
+}
+
+/* ---- command line -------------------------------------------------------------------------- */
+
+enum opt_id {
+    OPT_HELP, OPT_VERSION, OPT_DATADIR, OPT_CONF, OPT_REGNET, OPT_TESTNET, OPT_MAINNET,
+    OPT_INSTANT, OPT_DBCACHE, OPT_REINDEX, OPT_LOADBLOCK, OPT_STOPAFTERIMPORT, OPT_ENABLERPC,
+    OPT_RPCPORT, OPT_RPCBIND, OPT_RPCUSER, OPT_RPCPASSWORD, OPT_RPCALLOWIP, OPT_PRINTLEVEL,
+    OPT_LOGLEVEL, OPT_LOGFILE,
+};
+
+static const struct opt {
+    const char *name;
+    enum opt_id id;
+    bool takes_value; /* else a boolean flag: -x, or -x=0|1 */
+} OPTS[] = {
+    {"help", OPT_HELP, false},           {"h", OPT_HELP, false},
+    {"?", OPT_HELP, false},              {"version", OPT_VERSION, false},
+    {"datadir", OPT_DATADIR, true},      {"conf", OPT_CONF, true},
+    {"regnet", OPT_REGNET, false},       {"testnet", OPT_TESTNET, false},
+    {"mainnet", OPT_MAINNET, false},     {"instant", OPT_INSTANT, false},
+    {"dbcache", OPT_DBCACHE, true},      {"reindex", OPT_REINDEX, false},
+    {"loadblock", OPT_LOADBLOCK, true},  {"stopafterimport", OPT_STOPAFTERIMPORT, false},
+    {"enablerpc", OPT_ENABLERPC, false}, {"rpcport", OPT_RPCPORT, true},
+    {"rpcbind", OPT_RPCBIND, true},      {"rpcuser", OPT_RPCUSER, true},
+    {"rpcpassword", OPT_RPCPASSWORD, true}, {"rpcallowip", OPT_RPCALLOWIP, true},
+    {"printlevel", OPT_PRINTLEVEL, true}, {"loglevel", OPT_LOGLEVEL, true},
+    {"logfile", OPT_LOGFILE, true},
+};
+
+/* The command line as given, before the config file is consulted. */
+typedef struct args {
+    const char *datadir, *conf, *logfile, *loglevel, *rpcbind, *rpcuser, *rpcpassword;
+    int net;              /* -1: none given */
+    long printlevel;      /* -1: none */
+    long rpcport;         /* -1: none */
+    long dbcache;         /* -1: none */
+    int enablerpc;        /* -1: none */
+    bool instant, reindex, stop_after_import, help, version;
+    const char **loadblock;
+    size_t n_loadblock;
+    const char **allowip;
+    size_t n_allowip;
+} args;
+
+static bool parse_args(args *a, int argc, char *const *argv, char *err, size_t errlen)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (arg[0] != '-' || arg[1] == '\0')
+            return failf(err, errlen, "unexpected argument '%s' (options start with '-'; see "
+                                      "elad -help)", arg);
+        const char *name = arg + 1 + (arg[1] == '-');
+        const char *eq = strchr(name, '=');
+        size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
+        const struct opt *o = NULL;
+        for (size_t k = 0; k < ELA_ARRAY_LEN(OPTS); k++)
+            if (strlen(OPTS[k].name) == nlen && strncmp(OPTS[k].name, name, nlen) == 0)
+                o = &OPTS[k];
+        if (!o)
+            return failf(err, errlen, "unknown option %.*s (see elad -help)",
+                         (int)(name + nlen - arg), arg);
+        const char *val = eq ? eq + 1 : NULL;
+        bool on = true;
+        if (o->takes_value) {
+            if (!val) {
+                if (i + 1 >= argc)
+                    return failf(err, errlen, "option -%s needs a value", o->name);
+                val = argv[++i];
+            }
+        } else if (val && !parse_bool(&on, val)) {
+            return failf(err, errlen, "option -%s takes no value other than 0 or 1 (got '%s')",
+                         o->name, val);
+        }
+        unsigned long n;
+        ela_log_level lvl;
+        switch (o->id) {
+        case OPT_HELP: a->help = on; break;
+        case OPT_VERSION: a->version = on; break;
+        case OPT_DATADIR:
+            if (!*val)
+                return failf(err, errlen, "-datadir must not be empty");
+            a->datadir = val;
+            break;
+        case OPT_CONF:
+            if (!*val)
+                return failf(err, errlen, "-conf must not be empty");
+            a->conf = val;
+            break;
+        case OPT_REGNET:
+        case OPT_TESTNET:
+        case OPT_MAINNET: {
+            if (!on)
+                break;
+            int net = o->id == OPT_REGNET ? ELA_NET_REGNET
+                      : o->id == OPT_TESTNET ? ELA_NET_TESTNET : ELA_NET_MAINNET;
+            if (a->net >= 0 && a->net != net)
+                return failf(err, errlen, "-regnet, -testnet and -mainnet are exclusive");
+            a->net = net;
+            break;
+        }
+        case OPT_INSTANT: a->instant = on; break;
+        case OPT_DBCACHE:
+            if (!parse_ulong(&n, val, 4, 1048576))
+                return failf(err, errlen, "-dbcache: expected a size in MB from 4 to 1048576, "
+                                          "got '%s'", val);
+            a->dbcache = (long)n;
+            break;
+        case OPT_REINDEX: a->reindex = on; break;
+        case OPT_LOADBLOCK:
+            a->loadblock = ela_xrealloc(a->loadblock, (a->n_loadblock + 1) * sizeof(char *));
+            a->loadblock[a->n_loadblock++] = val;
+            break;
+        case OPT_STOPAFTERIMPORT: a->stop_after_import = on; break;
+        case OPT_ENABLERPC: a->enablerpc = on; break;
+        case OPT_RPCPORT:
+            if (!parse_ulong(&n, val, 1, 65535))
+                return failf(err, errlen, "-rpcport: expected a port from 1 to 65535, got '%s'",
+                             val);
+            a->rpcport = (long)n;
+            break;
+        case OPT_RPCBIND:
+            if (!*val)
+                return failf(err, errlen, "-rpcbind must not be empty");
+            a->rpcbind = val;
+            break;
+        case OPT_RPCUSER: a->rpcuser = val; break;
+        case OPT_RPCPASSWORD: a->rpcpassword = val; break;
+        case OPT_RPCALLOWIP:
+            a->allowip = ela_xrealloc(a->allowip, (a->n_allowip + 1) * sizeof(char *));
+            a->allowip[a->n_allowip++] = val;
+            break;
+        case OPT_PRINTLEVEL:
+            if (!ela_log_level_from_name(&lvl, val))
+                return failf(err, errlen, "-printlevel: expected 0-5 or debug, info, warn, "
+                                          "error, fatal, off; got '%s'", val);
+            a->printlevel = (long)lvl;
+            break;
+        case OPT_LOGLEVEL: a->loglevel = val; break;
+        case OPT_LOGFILE:
+            if (!*val)
+                return failf(err, errlen, "-logfile must not be empty (use '-' for stderr)");
+            a->logfile = val;
+            break;
+        }
+    }
+    return true;
+}
+
+/* -loglevel=LEVEL[,CATEGORY=LEVEL...]: the first item may also be a CATEGORY=LEVEL. */
+static bool parse_loglevel(ela_node_config *cfg, const char *spec, char *err, size_t errlen)
+{
+    if (!*spec)
+        return failf(err, errlen, "-loglevel must not be empty");
+    char *copy = xstrdup(spec);
+    bool ok = true;
+    char *save = NULL;
+    for (char *item = strtok_r(copy, ",", &save); item && ok;
+         item = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(item, '=');
+        ela_log_level lvl;
+        if (!eq) {
+            if (!ela_log_level_from_name(&lvl, item))
+                ok = failf(err, errlen, "-loglevel: unknown level '%s' (debug, info, warn, "
+                                        "error, fatal, off or 0-5)", item);
+            else
+                cfg->log_level = lvl;
+            continue;
+        }
+        *eq = '\0';
+        ela_log_category cat;
+        if (!ela_log_category_from_name(&cat, item)) {
+            ok = failf(err, errlen, "-loglevel: unknown category '%s'", item);
+        } else if (!ela_log_level_from_name(&lvl, eq + 1)) {
+            ok = failf(err, errlen, "-loglevel: unknown level '%s' for %s", eq + 1, item);
+        } else if (cfg->n_log_overrides < ELA_LOGC_COUNT_) {
+            cfg->log_cat[cfg->n_log_overrides] = cat;
+            cfg->log_cat_level[cfg->n_log_overrides++] = lvl;
+        }
+    }
+    free(copy);
+    return ok;
+}
+
+/* ---- config file --------------------------------------------------------------------------- */
+
+/* Line of the key that an error such as "PowConfiguration.InstantBlock: why" names, found by
+ * searching the file's text for the quoted section and then the quoted key; 0 when unsure. */
+static int locate_key(const char *path, const char *msg)
+{
+    const char *colon = strstr(msg, ": ");
+    if (!colon || colon - msg > 200)
+        return 0;
+    char name[256];
+    snprintf(name, sizeof name, "%.*s", (int)(colon - msg), msg);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    char *text = NULL;
+    size_t len = 0, cap = 0, n;
+    char buf[8192];
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0 && len < (16u << 20)) {
+        if (len + n + 1 > cap) {
+            cap = 2 * (len + n + 1);
+            text = ela_xrealloc(text, cap);
+        }
+        memcpy(text + len, buf, n);
+        len += n;
+    }
+    fclose(f);
+    if (!text)
+        return 0;
+    text[len] = '\0';
+    const char *from = text;
+    int line = 0;
+    for (char *part = name, *dot; part; part = dot ? dot + 1 : NULL) {
+        dot = strchr(part, '.');
+        if (dot)
+            *dot = '\0';
+        size_t pl = strlen(part);
+        const char *hit = NULL;
+        for (const char *p = from; (p = strchr(p, '"')) != NULL; p++) {
+            if (strncasecmp(p + 1, part, pl) == 0 && p[1 + pl] == '"') {
+                hit = p;
+                break;
+            }
+        }
+        if (!hit) {
+            line = 0;
+            break;
+        }
+        from = hit + 1;
+        line = 1;
+        for (const char *p = text; p < hit; p++)
+            line += *p == '\n';
+    }
+    free(text);
+    return line;
+}
+
+static bool conf_fail(char *err, size_t errlen, const char *path, const char *msg)
+{
+    int line = locate_key(path, msg);
+    if (line > 0)
+        return failf(err, errlen, "%s:%d: %s", path, line, msg);
+    return failf(err, errlen, "%s: %s", path, msg);
+}
+
+/* Reads and checks the file's "Configuration" object; *out is a new reference (an empty object
+ * when the file has no such key). */
+static bool load_file(json_t **out, const char *path, char *err, size_t errlen)
+{
+    json_error_t je;
+    json_t *root = json_load_file(path, 0, &je);
+    if (!root) {
+        if (je.line < 0)
+            return failf(err, errlen, "%s: %s", path, je.text);
+        return failf(err, errlen, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+    }
+    if (!json_is_object(root)) {
+        json_decref(root);
+        return failf(err, errlen, "%s: expected a JSON object {\"Configuration\": {...}}", path);
+    }
+    bool dup;
+    json_t *c = get_ci(root, "Configuration", &dup);
+    if (dup) {
+        json_decref(root);
+        return conf_fail(err, errlen, path, "Configuration: given more than once (keys are "
+                                            "case-insensitive)");
+    }
+    if (c && !json_is_object(c)) {
+        json_decref(root);
+        return conf_fail(err, errlen, path, "Configuration: expected an object");
+    }
+    *out = c ? json_deep_copy(c) : json_object();
+    json_decref(root);
+    if (!*out)
+        abort();
+    return true;
+}
+
+/* A typed optional key of the Configuration object (or of one of its sections). */
+static bool conf_get(const json_t **out, const json_t *obj, const char *section,
+                     const char *key, json_type type, const char *path, char *err,
+                     size_t errlen)
+{
+    char where[128];
+    bool dup;
+    *out = NULL;
+    if (!obj)
+        return true;
+    const json_t *v = get_ci(obj, key, &dup);
+    snprintf(where, sizeof where, "%s%s%s", section ? section : "", section ? "." : "", key);
+    char msg[192];
+    if (dup) {
+        snprintf(msg, sizeof msg, "%s: given more than once (keys are case-insensitive)", where);
+        return conf_fail(err, errlen, path, msg);
+    }
+    if (!v || json_is_null(v))
+        return true;
+    bool ok = json_typeof(v) == type || (type == JSON_TRUE && json_is_boolean(v));
+    if (!ok) {
+        const char *want = type == JSON_STRING    ? "a string"
+                           : type == JSON_TRUE    ? "true or false"
+                           : type == JSON_INTEGER ? "an integer"
+                           : type == JSON_ARRAY   ? "an array"
+                                                  : "an object";
+        snprintf(msg, sizeof msg, "%s: expected %s", where, want);
+        return conf_fail(err, errlen, path, msg);
+    }
+    *out = v;
+    return true;
+}
+
+/* ---- resolution ---------------------------------------------------------------------------- */
+
+static bool is_loopback_text(const char *ip)
+{
+    return strncmp(ip, "127.", 4) == 0 || strcmp(ip, "::1") == 0 ||
+           strncmp(ip, "::ffff:127.", 11) == 0 || strcasecmp(ip, "localhost") == 0;
+}
+
+bool ela_node_config_load(ela_node_config *cfg, int argc, char *const *argv, char *err,
+                          size_t errlen)
+{
+    memset(cfg, 0, sizeof *cfg);
+    args a = {.net = -1, .printlevel = -1, .rpcport = -1, .dbcache = -1, .enablerpc = -1};
+    json_t *conf = NULL;
+    bool ok = false;
+    const char *path = NULL;
+    const json_t *v;
+
+    if (!parse_args(&a, argc, argv, err, errlen))
+        goto out;
+    cfg->help = a.help;
+    cfg->version = a.version;
+    if (a.help || a.version) {
+        ok = true;
+        goto out;
+    }
+
+    /* The file: -conf must exist; ./config.json is read when present, as the reference. */
+    if (a.conf) {
+        if (access(a.conf, R_OK) != 0) {
+            failf(err, errlen, "cannot read config file %s: %s", a.conf, strerror(errno));
+            goto out;
+        }
+        path = a.conf;
+    } else if (access("config.json", F_OK) == 0) {
+        path = "config.json";
+    }
+    if (path) {
+        if (!load_file(&conf, path, err, errlen))
+            goto out;
+        cfg->conf_path = xstrdup(path);
+    } else {
+        conf = json_object();
+        if (!conf)
+            abort();
+    }
+    const char *P = path ? path : "config";
+
+    /* The network: flag, else ActiveNet, else regnet; then the effective ActiveNet is written
+     * back so that the parameters are built for the same network. */
+    ela_network net = ELA_NET_REGNET;
+    if (a.net >= 0) {
+        net = (ela_network)a.net;
+    } else {
+        bool dup;
+        const json_t *an = get_ci(conf, "ActiveNet", &dup);
+        if (an && !json_is_null(an)) {
+            const char *why;
+            if (!ela_params_config_network(&net, conf, &why)) {
+                conf_fail(err, errlen, P, why);
+                goto out;
+            }
+        }
+    }
+    cfg->net = net;
+    set_ci(conf, "ActiveNet", json_string(ela_network_name(net)));
+    char perr[256];
+    if (!ela_params_apply_config(&cfg->params, conf, perr, sizeof perr)) {
+        conf_fail(err, errlen, P, perr);
+        goto out;
+    }
+    if (a.instant) {
+        ela_params_set_instant_block(&cfg->params);
+        ela_params_enforce(&cfg->params);
+    }
+
+    /* Node keys of the file. */
+    if (!conf_get(&v, conf, NULL, "DataDir", JSON_STRING, P, err, errlen))
+        goto out;
+    const char *datadir = a.datadir ? a.datadir : v ? json_string_value(v) : NULL;
+    if (datadir && !*datadir) {
+        conf_fail(err, errlen, P, "DataDir: must not be empty");
+        goto out;
+    }
+    cfg->datadir = xstrdup(datadir ? datadir : ELA_NODE_DEFAULT_DATADIR);
+
+    if (!conf_get(&v, conf, NULL, "EnableRPC", JSON_TRUE, P, err, errlen))
+        goto out;
+    cfg->rpc_enabled = a.enablerpc >= 0 ? a.enablerpc == 1 : v ? json_is_true(v) : true;
+    cfg->rpc_port = a.rpcport > 0 ? (uint16_t)a.rpcport : cfg->params.rpc_port;
+
+    const json_t *rpc, *user = NULL, *pass = NULL, *wl = NULL;
+    if (!conf_get(&rpc, conf, NULL, "RpcConfiguration", JSON_OBJECT, P, err, errlen) ||
+        !conf_get(&user, rpc, "RpcConfiguration", "User", JSON_STRING, P, err, errlen) ||
+        !conf_get(&pass, rpc, "RpcConfiguration", "Pass", JSON_STRING, P, err, errlen) ||
+        !conf_get(&wl, rpc, "RpcConfiguration", "WhiteIPList", JSON_ARRAY, P, err, errlen))
+        goto out;
+    cfg->rpc_user = xstrdup(a.rpcuser ? a.rpcuser : user ? json_string_value(user) : "");
+    cfg->rpc_password =
+        xstrdup(a.rpcpassword ? a.rpcpassword : pass ? json_string_value(pass) : "");
+    bool remote = false;
+    for (size_t i = 0; wl && i < json_array_size(wl); i++) {
+        const json_t *e = json_array_get(wl, i);
+        if (!json_is_string(e)) {
+            conf_fail(err, errlen, P, "RpcConfiguration.WhiteIPList: expected strings");
+            goto out;
+        }
+        push(&cfg->rpc_allow, &cfg->n_rpc_allow, json_string_value(e));
+    }
+    for (size_t i = 0; i < a.n_allowip; i++)
+        push(&cfg->rpc_allow, &cfg->n_rpc_allow, a.allowip[i]);
+    for (size_t i = 0; i < cfg->n_rpc_allow; i++)
+        remote |= !is_loopback_text(cfg->rpc_allow[i]);
+    /* The reference listens on every interface and filters by WhiteIPList; here the default is
+     * loopback, widened only when the list names a remote client. */
+    cfg->rpc_bind = xstrdup(a.rpcbind ? a.rpcbind : remote ? "0.0.0.0" : ELA_NODE_DEFAULT_RPC_BIND);
+
+    if (!conf_get(&v, conf, NULL, "RPCServiceLevel", JSON_STRING, P, err, errlen))
+        goto out;
+    cfg->rpc_level = (int)ela_rpc_level_from_string(v ? json_string_value(v) : NULL);
+
+    /* Logging. */
+    if (!conf_get(&v, conf, NULL, "PrintLevel", JSON_INTEGER, P, err, errlen))
+        goto out;
+    cfg->log_level = ELA_LOG_INFO;
+    if (v) {
+        json_int_t pl = json_integer_value(v);
+        if (pl < 0 || pl > 5) {
+            conf_fail(err, errlen, P, "PrintLevel: expected 0 (debug) to 5 (off)");
+            goto out;
+        }
+        cfg->log_level = (ela_log_level)pl;
+    }
+    if (a.printlevel >= 0)
+        cfg->log_level = (ela_log_level)a.printlevel;
+    if (a.loglevel && !parse_loglevel(cfg, a.loglevel, err, errlen))
+        goto out;
+
+    /* Paths. */
+    cfg->chain_path = xjoin(cfg->datadir, "/data/chain-", ela_network_name(net));
+    if (a.logfile)
+        cfg->log_path = strcmp(a.logfile, "-") == 0 ? NULL : xstrdup(a.logfile);
+    else
+        cfg->log_path = xjoin(cfg->datadir, "/logs/node/", "elad.log");
+
+    cfg->dbcache_mb = a.dbcache > 0 ? (size_t)a.dbcache : ELA_NODE_DEFAULT_DBCACHE_MB;
+    cfg->reindex = a.reindex;
+    cfg->stop_after_import = a.stop_after_import;
+    for (size_t i = 0; i < a.n_loadblock; i++) {
+        /* access, not fopen: opening a FIFO would wait for its writer */
+        if (access(a.loadblock[i], R_OK) != 0) {
+            failf(err, errlen, "cannot read -loadblock file %s: %s", a.loadblock[i],
+                  strerror(errno));
+            goto out;
+        }
+        push(&cfg->loadblock, &cfg->n_loadblock, a.loadblock[i]);
+    }
+    ok = true;
+
+out:
+    json_decref(conf);
+    free(a.loadblock);
+    free(a.allowip);
+    return ok;
+}
+
+void ela_node_config_apply_log_levels(const ela_node_config *cfg)
+{
+    ela_log_set_level(cfg->log_level);
+    for (size_t i = 0; i < cfg->n_log_overrides; i++)
+        ela_log_set_category_level(cfg->log_cat[i], cfg->log_cat_level[i]);
+}
+
+void ela_node_config_clear(ela_node_config *cfg)
+{
+    free(cfg->datadir);
+    free(cfg->conf_path);
+    free(cfg->chain_path);
+    free(cfg->log_path);
+    for (size_t i = 0; i < cfg->n_loadblock; i++)
+        free(cfg->loadblock[i]);
+    free(cfg->loadblock);
+    free(cfg->rpc_bind);
+    if (cfg->rpc_password)
+        ela_memzero(cfg->rpc_password, strlen(cfg->rpc_password));
+    free(cfg->rpc_user);
+    free(cfg->rpc_password);
+    for (size_t i = 0; i < cfg->n_rpc_allow; i++)
+        free(cfg->rpc_allow[i]);
+    free(cfg->rpc_allow);
+    memset(cfg, 0, sizeof *cfg);
+}
