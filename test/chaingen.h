@@ -1,6 +1,8 @@
 /* elad tests and benchmarks: a generator of valid regnet InstantBlock blocks built with libela
- * alone (no node code): coinbases with the pre-DPoS reward split (spec/consensus.md §1.6, §3.5
- * era C), P-256 signed TransferAsset transactions, the solo AuxPoW mined against 0x207fffff.
+ * alone (no node code): coinbases that meet the pre-DPoS reward rules (spec/consensus.md §3.5
+ * era C, §4.7.1: output 0 gives the foundation trunc(total*0.3); unlike the reference miner's
+ * split, the rest goes to generator keys so that the wallet can spend it), P-256 signed
+ * TransferAsset v09 transactions, the solo AuxPoW mined against 0x207fffff.
  *
  * A chaingen_branch is a chain tip the generator can extend: its height, hash, recent
  * timestamps (for median time past) and the wallet of outputs it may spend. Branches can be
@@ -59,6 +61,22 @@ bool chaingen_resign(chaingen *g, ela_tx *tx, const chaingen_branch *b);
 /* The program hash of generator key i (a standard 0x21 address) and its private key. */
 void chaingen_key_program_hash(const chaingen *g, ela_uint168 *out, size_t i);
 const uint8_t *chaingen_key_priv(const chaingen *g, size_t i);
+
+/* Additions (chaingen module): knobs and wallet queries for tests and benchmarks. */
+
+/* Number of outputs to generator keys in each coinbase built from now on (default 2; 1..65534).
+ * Output 0 always pays the foundation its share. Large values fan a coinbase out into many
+ * spendable outputs (the import benchmark needs about one per transfer of a later block). */
+void chaingen_set_coinbase_outputs(chaingen *g, size_t n);
+/* Number of signing keys. */
+size_t chaingen_key_count(const chaingen *g);
+/* Wallet outputs that a block built on b (at height tip + 1) could spend. */
+size_t chaingen_branch_spendable(const chaingen_branch *b);
+/* Number and total value of the wallet's outputs (mature or not). */
+size_t chaingen_branch_wallet_size(const chaingen_branch *b);
+int64_t chaingen_branch_balance(const chaingen_branch *b);
+/* Timestamp of the branch's tip (a block built on it gets this + 1). */
+uint32_t chaingen_branch_time(const chaingen_branch *b);
 
 /* Serializes a block as one lowercase hex line with '\n' (the -loadblock format) to f. */
 void chaingen_write_hex_line(FILE *f, const ela_block *blk);
