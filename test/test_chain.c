@@ -274,8 +274,19 @@ START_TEST(checkpool_covers_range)
     for (int round = 0; round < 50; round++)
         ela_checkpool_run(p, pool_square, &j, N, round % 2 ? 0 : (size_t)round + 1);
     ela_checkpool_run(p, pool_square, &j, 0, 0);
+    /* Started runs overlap the caller's own work and are finished by wait; a wait with
+     * nothing started (n == 0) returns at once. */
+    for (int round = 0; round < 10; round++) {
+        ela_checkpool_start(p, pool_square, &j, N, 0);
+        volatile uint64_t busy = 0;
+        for (int k = 0; k < 10000; k++)
+            busy += (uint64_t)k;
+        ela_checkpool_wait(p);
+    }
+    ela_checkpool_start(p, pool_square, &j, 0, 0);
+    ela_checkpool_wait(p);
     for (size_t i = 0; i < N; i++)
-        ck_assert_uint_eq(out[i], (uint32_t)(50 * (uint32_t)(i * i)));
+        ck_assert_uint_eq(out[i], (uint32_t)(60 * (uint32_t)(i * i)));
     free(out);
     ela_checkpool_free(p);
     ela_checkpool_free(NULL);

@@ -1,6 +1,7 @@
 /* elad: the signature check pool (see checkpool.h). */
 #include "chain/checkpool.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -21,6 +22,7 @@ struct ela_checkpool {
     size_t n, chunk;
     atomic_size_t cursor;
     int busy; /* workers still inside the current run */
+    bool running; /* started and not yet waited for (caller thread only) */
 };
 
 static void *worker_main(void *arg)
@@ -103,15 +105,17 @@ int ela_checkpool_size(const ela_checkpool *p)
     return p->n_threads;
 }
 
-void ela_checkpool_run(ela_checkpool *p, ela_checkpool_fn fn, void *ctx, size_t n, size_t chunk)
+void ela_checkpool_start(ela_checkpool *p, ela_checkpool_fn fn, void *ctx, size_t n,
+                         size_t chunk)
 {
+    assert(!p->running);
     if (n == 0)
         return;
     if (chunk == 0) {
         /* About 32 chunks per thread: the run ends when the last chunk does, so the tail where
          * some threads idle is at most one chunk long (a few signatures); the shared cursor is
          * still touched only every few hundred microseconds. */
-        size_t parts = (size_t)p->n_threads * 32;
+        size_t parts = (size_t)(p->n_threads + 1) * 32;
         chunk = n / parts;
         if (chunk == 0)
             chunk = 1;
@@ -124,8 +128,32 @@ void ela_checkpool_run(ela_checkpool *p, ela_checkpool_fn fn, void *ctx, size_t 
     atomic_store(&p->cursor, 0);
     p->busy = p->n_threads;
     p->generation++;
+    p->running = true;
     pthread_cond_broadcast(&p->work_cv);
+    pthread_mutex_unlock(&p->lock);
+}
+
+void ela_checkpool_wait(ela_checkpool *p)
+{
+    if (!p->running)
+        return;
+    /* The caller is one more worker until the range is exhausted. */
+    for (;;) {
+        size_t begin = atomic_fetch_add(&p->cursor, p->chunk);
+        if (begin >= p->n)
+            break;
+        size_t end = p->n - begin < p->chunk ? p->n : begin + p->chunk;
+        p->fn(p->ctx, begin, end);
+    }
+    pthread_mutex_lock(&p->lock);
     while (p->busy > 0)
         pthread_cond_wait(&p->done_cv, &p->lock);
+    p->running = false;
     pthread_mutex_unlock(&p->lock);
+}
+
+void ela_checkpool_run(ela_checkpool *p, ela_checkpool_fn fn, void *ctx, size_t n, size_t chunk)
+{
+    ela_checkpool_start(p, fn, ctx, n, chunk);
+    ela_checkpool_wait(p);
 }

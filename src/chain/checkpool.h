@@ -23,9 +23,16 @@ void ela_checkpool_free(ela_checkpool *p);
 /* Number of worker threads. */
 int ela_checkpool_size(const ela_checkpool *p);
 
-/* Runs fn over [0, n) in chunks of at most `chunk` items (0: chosen from n and the thread
- * count) and returns when every chunk is done. Must not be called from a worker or
- * concurrently. n == 0 returns at once. */
+/* Hands fn over [0, n) to the workers in chunks of at most `chunk` items (0: chosen from n and
+ * the thread count) and returns at once, so the caller can do other work meanwhile (the chain
+ * engine builds the block's write batch). Every start must be followed by ela_checkpool_wait
+ * before the next start. Must not be called from a worker. */
+void ela_checkpool_start(ela_checkpool *p, ela_checkpool_fn fn, void *ctx, size_t n,
+                         size_t chunk);
+/* Returns when every chunk of the current run is done; the calling thread takes chunks too
+ * instead of sleeping. A no-op when nothing was started. */
+void ela_checkpool_wait(ela_checkpool *p);
+/* ela_checkpool_start then ela_checkpool_wait. n == 0 returns at once. */
 void ela_checkpool_run(ela_checkpool *p, ela_checkpool_fn fn, void *ctx, size_t n, size_t chunk);
 
 #endif /* ELA_CHAIN_CHECKPOOL_H */

@@ -444,6 +444,8 @@ typedef struct connect_work {
     uint8_t (*keys)[32]; /* signature cache keys of the checked txs */
     size_t n_keys;
     sig_item *items;
+    size_t n_items;
+    double sig_start;
     ela_store_batch *batch;
     cache_ops ops;
 } connect_work;
@@ -468,17 +470,23 @@ static void connect_work_clear(connect_work *w, const ela_block *b)
     memset(w, 0, sizeof *w);
 }
 
-/* Signature checks (§4.4) of every tx that needs them and is not in the cache, on the pool. */
-static bool check_signatures(ela_chain *c, ela_validation_state *st, connect_work *w,
-                             const ela_block *b, const uint8_t *raw)
+/* Signature checks (§4.4) of every tx that needs them and is not in the cache: handed to the
+ * pool, which verifies them while the main thread builds the write batch. */
+static void start_signatures(ela_chain *c, connect_work *w, const ela_block *b,
+                             const uint8_t *raw)
 {
     w->items = ela_xcalloc(b->n_txs, sizeof *w->items);
     w->keys = ela_xcalloc(b->n_txs, sizeof *w->keys);
     size_t n_items = 0;
+    /* An empty cache (initial import, -loadblock) can hold none of these txs: skip hashing
+     * every tx for a key that could only miss. */
+    bool use_cache = ela_sigcache_count(&c->sigcache) > 0;
     for (size_t i = 1; i < b->n_txs; i++) {
         const ela_tx *tx = &b->txs[i];
         if (!ela_txcheck_needs_signatures(tx))
             continue;
+        if (!use_cache)
+            goto verify;
         ela_uint168 *req = NULL;
         size_t n_req = 0;
         ela_validation_state tmp;
@@ -494,21 +502,30 @@ static bool check_signatures(ela_chain *c, ela_validation_state *st, connect_wor
             w->n_keys++;
         }
         /* A tx whose hash set cannot be built fails in ela_txcheck_programs with the reason. */
+    verify:
         w->items[n_items].tx = tx;
         w->items[n_items].refs = w->refs[i];
         w->items[n_items].tx_index = i;
         n_items++;
     }
-    if (n_items == 0)
+    w->n_items = n_items;
+    w->sig_start = ela_chain_now();
+    ela_checkpool_start(c->pool, sig_worker, w->items, n_items, 0);
+}
+
+/* Joins the pool (the main thread verifies too while it waits) and reports the first failing
+ * tx in block order with the reason RunPrograms gave. */
+static bool finish_signatures(ela_chain *c, ela_validation_state *st, connect_work *w)
+{
+    if (!w->items)
         return true;
-    double t0 = ela_chain_now();
-    ela_checkpool_run(c->pool, sig_worker, w->items, n_items, 0);
-    c->counters.sig_seconds += ela_chain_now() - t0;
-    for (size_t j = 0; j < n_items; j++) {
+    ela_checkpool_wait(c->pool);
+    c->counters.sig_seconds += ela_chain_now() - w->sig_start;
+    for (size_t j = 0; j < w->n_items; j++)
         c->counters.sigs_verified += w->items[j].tx->program_count;
+    for (size_t j = 0; j < w->n_items; j++) {
         if (w->items[j].ok)
             continue;
-        /* The first failing tx in block order, with the reason RunPrograms gave. */
         char id[ELA_UINT256_HEX_LEN + 1];
         ela_uint256_to_display(id, &w->items[j].tx->txid);
         const ela_validation_state *ts = &w->items[j].st;
@@ -727,13 +744,19 @@ ela_block_status ela_chain_connect(ela_chain *c, ela_validation_state *st, ela_c
     /* §3.4 step 10 / §3.5. */
     if (!ela_block_check_coinbase(st, p, &c->state, b, total_fee))
         goto out;
-    if (!check_signatures(c, st, &w, b, raw))
-        goto out;
-
-    /* Valid: apply to the state, then one batch with everything. */
+    /* The workers verify the programs while this thread applies the block to the state and
+     * builds the batch; nothing is written before both are done and the signatures hold. */
+    start_signatures(c, &w, b, raw);
     ela_bytes state_undo = {0};
     c->state.connect_block(c->state.ctx, &state_undo, b, h);
     status = build_connect_batch(c, st, &w, node, b, &state_undo);
+    /* Joined on every path: the workers read w's items until then. A failure to build the
+     * batch (an environment error) keeps its own status. */
+    ela_validation_state ignored;
+    ela_validation_init(&ignored);
+    bool sigs_ok = finish_signatures(c, status == ELA_BLOCK_CONNECTED ? st : &ignored, &w);
+    if (status == ELA_BLOCK_CONNECTED && !sigs_ok)
+        status = ELA_BLOCK_INVALID;
     if (status == ELA_BLOCK_CONNECTED && !ela_store_write(c->store, w.batch, false)) {
         char what[320];
         snprintf(what, sizeof what, "writing block %u: %s", h, ela_store_last_error(c->store));

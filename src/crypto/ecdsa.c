@@ -154,15 +154,19 @@ void ela_pubkey_clear(ela_pubkey *pk)
     memset(pk, 0, sizeof(*pk));
 }
 
-/* The per-thread key cache: direct-mapped, indexed by bytes of X (uniform for real keys; a
- * crafted collision only evicts). Allocated on first use and freed by the key's destructor
- * when the thread exits, so worker threads leave nothing behind. */
-#define KEY_CACHE_SLOTS 1024u
+/* The per-thread key cache: 4-way set associative with round-robin replacement, indexed by
+ * bytes of X (uniform for real keys; a crafted collision only evicts). 2,048 keys per thread
+ * cover the working set of busy blocks without a direct-mapped cache's collision thrashing.
+ * Allocated on first use and freed by the key's destructor when the thread exits, so worker
+ * threads leave nothing behind. */
+#define KEY_CACHE_SETS 512u
+#define KEY_CACHE_WAYS 4u
 
 typedef struct key_cache {
-    bool used[KEY_CACHE_SLOTS];
-    uint8_t raw[KEY_CACHE_SLOTS][ELA_PUBKEY_COMPRESSED_SIZE];
-    ela_pubkey key[KEY_CACHE_SLOTS];
+    bool used[KEY_CACHE_SETS][KEY_CACHE_WAYS];
+    uint8_t raw[KEY_CACHE_SETS][KEY_CACHE_WAYS][ELA_PUBKEY_COMPRESSED_SIZE];
+    ela_pubkey key[KEY_CACHE_SETS][KEY_CACHE_WAYS];
+    uint8_t next[KEY_CACHE_SETS]; /* the way to replace next */
 } key_cache;
 
 static pthread_key_t g_cache_key;
@@ -171,9 +175,10 @@ static pthread_once_t g_cache_once = PTHREAD_ONCE_INIT;
 static void key_cache_free(void *p)
 {
     key_cache *c = p;
-    for (size_t i = 0; i < KEY_CACHE_SLOTS; i++)
-        if (c->used[i])
-            ela_pubkey_clear(&c->key[i]);
+    for (size_t i = 0; i < KEY_CACHE_SETS; i++)
+        for (size_t w = 0; w < KEY_CACHE_WAYS; w++)
+            if (c->used[i][w])
+                ela_pubkey_clear(&c->key[i][w]);
     free(c);
 }
 
@@ -194,18 +199,21 @@ const ela_pubkey *ela_pubkey_cached(const uint8_t key[ELA_PUBKEY_COMPRESSED_SIZE
             abort();
         }
     }
-    size_t slot = ((size_t)key[1] | (size_t)key[2] << 8) % KEY_CACHE_SLOTS;
-    if (c->used[slot] && memcmp(c->raw[slot], key, ELA_PUBKEY_COMPRESSED_SIZE) == 0)
-        return &c->key[slot];
-    if (c->used[slot]) {
-        ela_pubkey_clear(&c->key[slot]);
-        c->used[slot] = false;
+    size_t set = ((size_t)key[1] | (size_t)key[2] << 8 | (size_t)key[3] << 16) % KEY_CACHE_SETS;
+    for (size_t w = 0; w < KEY_CACHE_WAYS; w++)
+        if (c->used[set][w] && memcmp(c->raw[set][w], key, ELA_PUBKEY_COMPRESSED_SIZE) == 0)
+            return &c->key[set][w];
+    size_t w = c->next[set];
+    c->next[set] = (uint8_t)((w + 1) % KEY_CACHE_WAYS);
+    if (c->used[set][w]) {
+        ela_pubkey_clear(&c->key[set][w]);
+        c->used[set][w] = false;
     }
-    if (!ela_pubkey_parse(&c->key[slot], key, ELA_PUBKEY_COMPRESSED_SIZE))
+    if (!ela_pubkey_parse(&c->key[set][w], key, ELA_PUBKEY_COMPRESSED_SIZE))
         return NULL;
-    memcpy(c->raw[slot], key, ELA_PUBKEY_COMPRESSED_SIZE);
-    c->used[slot] = true;
-    return &c->key[slot];
+    memcpy(c->raw[set][w], key, ELA_PUBKEY_COMPRESSED_SIZE);
+    c->used[set][w] = true;
+    return &c->key[set][w];
 }
 
 bool ela_pubkey_reference_decodes(const uint8_t *p, size_t len)
