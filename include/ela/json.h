@@ -114,4 +114,9 @@ json_t *ela_block_to_json(const ela_block *b, int verbosity, const ela_json_bloc
  * frees, or NULL if j is NULL. */
 char *ela_json_dumps(const json_t *j);
 
+/* Length of the well-formed UTF-8 sequence at p[0..len) (len > 0), or 0 when the first byte
+ * does not start one, by Go's utf8.DecodeRune rules: no overlong forms, no surrogates, nothing
+ * above U+10FFFF. Shared by the JSON writer and the RPC request reader. */
+size_t ela_utf8_seq_len(const uint8_t *p, size_t len);
+
 #endif /* ELA_JSON_H */

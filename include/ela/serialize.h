@@ -21,6 +21,19 @@ typedef struct ela_reader {
     const char *err; /* NULL while no read has failed */
 } ela_reader;
 
+/* Little-endian u32 in a fixed buffer (keys and records built outside a writer). */
+static inline void ela_put_u32le(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+static inline uint32_t ela_get_u32le(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
 void ela_reader_init(ela_reader *r, const uint8_t *p, size_t len);
 static inline size_t ela_reader_left(const ela_reader *r) { return r->len - r->pos; }
 static inline bool ela_reader_ok(const ela_reader *r) { return r->err == NULL; }

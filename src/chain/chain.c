@@ -11,6 +11,7 @@
 #include <ela/hash.h>
 #include <ela/log.h>
 #include <ela/pow.h>
+#include <ela/serialize.h>
 
 #include <assert.h>
 #include <stdio.h>
@@ -30,18 +31,6 @@ double ela_chain_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static void put_u32le(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
-
-static uint32_t get_u32le(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 static const char *display(char out[ELA_UINT256_HEX_LEN + 1], const ela_uint256 *h)
 {
@@ -73,7 +62,7 @@ static int64_t adjusted_now(const ela_chain *c)
 void ela_chain_node_encode(uint8_t out[ELA_NODE_VALUE_LEN], const ela_chain_node *n)
 {
     uint8_t *p = out;
-    put_u32le(p, n->version);
+    ela_put_u32le(p, n->version);
     p += 4;
     if (n->prev)
         memcpy(p, n->prev->hash.b, 32);
@@ -82,11 +71,11 @@ void ela_chain_node_encode(uint8_t out[ELA_NODE_VALUE_LEN], const ela_chain_node
     p += 32;
     memcpy(p, n->merkle_root.b, 32);
     p += 32;
-    put_u32le(p, n->timestamp);
-    put_u32le(p + 4, n->bits);
-    put_u32le(p + 8, n->nonce);
-    put_u32le(p + 12, n->height);
-    put_u32le(p + 16, n->status);
+    ela_put_u32le(p, n->timestamp);
+    ela_put_u32le(p + 4, n->bits);
+    ela_put_u32le(p + 8, n->nonce);
+    ela_put_u32le(p + 12, n->height);
+    ela_put_u32le(p + 16, n->status);
     p += 20;
     memcpy(p, n->work.b, 32);
 }
@@ -206,14 +195,14 @@ static bool load_index(ela_chain *c, char *err, size_t errlen)
         }
         ela_chain_node *node = node_alloc(c);
         memcpy(node->hash.b, k + 1, 32);
-        node->version = get_u32le(v);
+        node->version = ela_get_u32le(v);
         memcpy(list[n].prev.b, v + 4, 32);
         memcpy(node->merkle_root.b, v + 36, 32);
-        node->timestamp = get_u32le(v + 68);
-        node->bits = get_u32le(v + 72);
-        node->nonce = get_u32le(v + 76);
-        node->height = get_u32le(v + 80);
-        node->status = get_u32le(v + 84);
+        node->timestamp = ela_get_u32le(v + 68);
+        node->bits = ela_get_u32le(v + 72);
+        node->nonce = ela_get_u32le(v + 76);
+        node->height = ela_get_u32le(v + 80);
+        node->status = ela_get_u32le(v + 84);
         memcpy(node->work.b, v + 88, 32);
         list[n++].node = node;
         ela_hmap_put(&c->index, node->hash.b, node);
@@ -786,7 +775,7 @@ static bool load(ela_chain *c, const char *path, char *err, size_t errlen)
         ela_log_info(ELA_LOGC_DB, "new store at %s", path);
         return fresh_init(c, err, errlen);
     }
-    uint32_t version = v.len == 4 ? get_u32le(v.data) : 0;
+    uint32_t version = v.len == 4 ? ela_get_u32le(v.data) : 0;
     ela_bytes_clear(&v);
     if (version != ELA_STORE_SCHEMA_VERSION) {
         snprintf(err, errlen, "the store at %s has schema version %u, this elad uses %u: "
@@ -902,7 +891,7 @@ static bool reindex(ela_chain *c, const char *path, char *err, size_t errlen)
                     cap = cap ? cap * 2 : 1024;
                     list = ela_xrealloc(list, cap * sizeof *list);
                 }
-                list[n].height = get_u32le(v + 80);
+                list[n].height = ela_get_u32le(v + 80);
                 memcpy(list[n].hash.b, k + 1, 32);
                 n++;
             }
@@ -1173,8 +1162,8 @@ size_t ela_chain_address_utxos(ela_chain *c, const ela_uint168 *ph,
         for (int i = 0; i < 8; i++)
             value |= (uint64_t)v[i] << (8 * i);
         u.value = (int64_t)value;
-        u.height = get_u32le(v + 8);
-        u.output_lock = get_u32le(v + 12);
+        u.height = ela_get_u32le(v + 8);
+        u.output_lock = ela_get_u32le(v + 12);
         n++;
         if (!fn(ctx, &u))
             break;

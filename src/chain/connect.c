@@ -10,6 +10,7 @@
 #include <ela/blockcheck.h>
 #include <ela/log.h>
 #include <ela/payload.h>
+#include <ela/serialize.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,19 +19,6 @@
 #define UNDO_VERSION 1
 
 /* ---- small encoders -------------------------------------------------------------------------- */
-
-static void put_u32le(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
-
-static uint32_t get_u32le(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 static void outpoint_key(uint8_t out[OUTPOINT_LEN], const ela_uint256 *txid, uint16_t index)
 {
@@ -45,8 +33,8 @@ static void addr_value(uint8_t out[ELA_STORE_ADDR_VALUE_LEN], int64_t value, uin
     uint64_t v = (uint64_t)value;
     for (int i = 0; i < 8; i++)
         out[i] = (uint8_t)(v >> (8 * i));
-    put_u32le(out + 8, height);
-    put_u32le(out + 12, lock);
+    ela_put_u32le(out + 8, height);
+    ela_put_u32le(out + 12, lock);
 }
 
 /* ---- coin cache ------------------------------------------------------------------------------ */
@@ -158,8 +146,8 @@ ela_store_result ela_chain_tx_lookup(ela_chain *c, ela_tx *out, ela_uint256 *blo
     }
     ela_uint256 bh;
     memcpy(bh.b, v.data, 32);
-    uint32_t h = get_u32le(v.data + 32), off = get_u32le(v.data + 36),
-             len = get_u32le(v.data + 40);
+    uint32_t h = ela_get_u32le(v.data + 32), off = ela_get_u32le(v.data + 36),
+             len = ela_get_u32le(v.data + 40);
     ela_bytes_clear(&v);
     ela_store_key_hash(key, ELA_STORE_T_BODY, bh.b);
     ela_bytes body = {0};
@@ -267,7 +255,7 @@ static void cache_ops_apply(ela_chain *c, cache_ops *o)
     size_t pos = 0;
     while (pos + OUTPOINT_LEN + 4 <= o->added.len) {
         const uint8_t *k = o->added.data + pos;
-        uint32_t len = get_u32le(k + OUTPOINT_LEN);
+        uint32_t len = ela_get_u32le(k + OUTPOINT_LEN);
         coin_cache_put(c, k, k + OUTPOINT_LEN + 4, len);
         pos += OUTPOINT_LEN + 4 + len;
     }
@@ -339,9 +327,9 @@ static void batch_put_tx_index(ela_store_batch *batch, const ela_tx *tx,
     uint8_t key[ELA_STORE_HASH_KEY_LEN], val[ELA_STORE_TX_VALUE_LEN];
     ela_store_key_hash(key, ELA_STORE_T_TX, tx->txid.b);
     memcpy(val, block_hash->b, 32);
-    put_u32le(val + 32, height);
-    put_u32le(val + 36, off);
-    put_u32le(val + 40, len);
+    ela_put_u32le(val + 32, height);
+    ela_put_u32le(val + 36, off);
+    ela_put_u32le(val + 40, len);
     ela_store_batch_put(batch, key, sizeof key, val, sizeof val);
 }
 
@@ -978,7 +966,7 @@ bool ela_chain_write_genesis(ela_chain *c, const ela_block *g, char *err, size_t
     batch_put_tip(batch, node);
     uint8_t vkey[2] = {ELA_STORE_T_META, ELA_STORE_META_VERSION};
     uint8_t vval[4];
-    put_u32le(vval, ELA_STORE_SCHEMA_VERSION);
+    ela_put_u32le(vval, ELA_STORE_SCHEMA_VERSION);
     ela_store_batch_put(batch, vkey, sizeof vkey, vval, sizeof vval);
     bool ok = ela_store_write(c->store, batch, true);
     if (!ok)

@@ -17,7 +17,7 @@
 /* Length of the well-formed UTF-8 sequence at p[0..len), or 0 when the first byte does not
  * start one. The rules are Go's utf8.DecodeRune: no overlong forms, no surrogates, nothing
  * above U+10FFFF. */
-static size_t utf8_seq_len(const uint8_t *p, size_t len)
+size_t ela_utf8_seq_len(const uint8_t *p, size_t len)
 {
     uint8_t c = p[0];
     if (c < 0x80)
@@ -56,7 +56,7 @@ json_t *ela_json_string_from_bytes(const uint8_t *p, size_t len)
     uint8_t *buf = ela_xmalloc(len * 3 + 1);
     size_t o = 0;
     for (size_t i = 0; i < len;) {
-        size_t n = utf8_seq_len(p + i, len - i);
+        size_t n = ela_utf8_seq_len(p + i, len - i);
         if (n == 0) {
             memcpy(buf + o, fffd, 3);
             o += 3;
@@ -551,7 +551,7 @@ static void dump_string(sbuf *s, const char *p, size_t len)
             }
             esc = tmp;
         } else {
-            size_t n = utf8_seq_len(u + i, len - i);
+            size_t n = ela_utf8_seq_len(u + i, len - i);
             if (n == 0) {
                 esc = "\\ufffd"; /* not reachable through jansson, kept for safety */
             } else if (n == 3 && c == 0xef && u[i + 1] == 0xbf && u[i + 2] == 0xbd) {

@@ -620,34 +620,6 @@ static bool go_json_check(const uint8_t *p, size_t len, char *err, size_t errlen
 
 /* ---- Go's string decoding ------------------------------------------------------------------ */
 
-/* Length of the well-formed UTF-8 sequence at p (Go's utf8.DecodeRune rules), 0 if none. */
-static size_t utf8_len(const uint8_t *p, size_t len)
-{
-    uint8_t c = p[0];
-    if (c < 0x80)
-        return 1;
-    size_t n;
-    uint8_t lo = 0x80, hi = 0xbf;
-    if (c >= 0xc2 && c <= 0xdf) {
-        n = 2;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        n = 3;
-        lo = c == 0xe0 ? 0xa0 : 0x80;
-        hi = c == 0xed ? 0x9f : 0xbf;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        n = 4;
-        lo = c == 0xf0 ? 0x90 : 0x80;
-        hi = c == 0xf4 ? 0x8f : 0xbf;
-    } else {
-        return 0;
-    }
-    if (len < n || p[1] < lo || p[1] > hi)
-        return 0;
-    for (size_t i = 2; i < n; i++)
-        if (p[i] < 0x80 || p[i] > 0xbf)
-            return 0;
-    return n;
-}
 
 static unsigned hex4(const uint8_t *p)
 {
@@ -704,7 +676,7 @@ static char *go_json_sanitize(const uint8_t *p, size_t len, size_t *outlen)
             out[o++] = (char)p[i + 1];
             i += 2;
         } else {
-            size_t n = utf8_len(p + i, len - i);
+            size_t n = ela_utf8_seq_len(p + i, len - i);
             if (n == 0) {
                 memcpy(out + o, "\xef\xbf\xbd", 3);
                 o += 3;
