@@ -1226,8 +1226,7 @@ bool ela_chain_utxo_stats(ela_chain *c, ela_utxo_stats *out)
     ela_sha256(out->hash.b, first, sizeof first);
     if (!ok)
         return false;
-    static const uint8_t lo[1] = {0x00}, hi[1] = {0xff};
-    out->disk_size = ela_store_approximate_size(c->store, lo, 1, hi, 1);
+    out->disk_size = ela_store_disk_size(c->store);
     c->stats = *out;
     c->stats_valid = true;
     return true;

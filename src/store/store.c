@@ -9,7 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -23,6 +26,7 @@ struct ela_store {
     leveldb_writeoptions_t *write_sync;
     bool written; /* a batch was written since open */
     char error[256];
+    char *path; /* the directory, for ela_store_disk_size */
 };
 
 struct ela_store_batch {
@@ -121,6 +125,9 @@ ela_store *ela_store_open(const char *path, size_t cache_bytes, char *err, size_
     s->write_sync = leveldb_writeoptions_create();
     leveldb_writeoptions_set_sync(s->write_sync, 1);
 
+    size_t plen = strlen(path) + 1;
+    s->path = ela_xmalloc(plen);
+    memcpy(s->path, path, plen);
     char *lerr = NULL;
     open_db(s, path, &lerr);
     if (!s->db) {
@@ -159,6 +166,7 @@ void ela_store_close(ela_store *s)
         leveldb_cache_destroy(s->cache);
     if (s->filter)
         leveldb_filterpolicy_destroy((leveldb_filterpolicy_t *)s->filter);
+    free(s->path);
     free(s);
 }
 
@@ -313,13 +321,20 @@ bool ela_store_iter_failed(ela_store_iter *it)
     return true;
 }
 
-uint64_t ela_store_approximate_size(ela_store *s, const uint8_t *start, size_t slen,
-                                    const uint8_t *limit, size_t llen)
+uint64_t ela_store_disk_size(const ela_store *s)
 {
-    const char *starts[1] = {(const char *)start};
-    const char *limits[1] = {(const char *)limit};
-    size_t slens[1] = {slen}, llens[1] = {llen};
-    uint64_t size = 0;
-    leveldb_approximate_sizes(s->db, 1, starts, slens, limits, llens, &size);
-    return size;
+    DIR *d = opendir(s->path);
+    if (!d)
+        return 0;
+    uint64_t total = 0;
+    int dfd = dirfd(d);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        struct stat st;
+        if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+            total += (uint64_t)st.st_size;
+    }
+    closedir(d);
+    return total;
 }
+

@@ -156,8 +156,8 @@ const uint8_t *ela_store_iter_value(const ela_store_iter *it, size_t *len);
  * store's last error). */
 bool ela_store_iter_failed(ela_store_iter *it);
 
-/* LevelDB's estimate of the bytes on disk for keys in [start, limit). */
-uint64_t ela_store_approximate_size(ela_store *s, const uint8_t *start, size_t slen,
-                                    const uint8_t *limit, size_t llen);
+/* The bytes of every file in the store's directory (tables, log, manifest): what the store
+ * really occupies, including data LevelDB has not yet written to a table. */
+uint64_t ela_store_disk_size(const ela_store *s);
 
 #endif /* ELA_STORE_STORE_H */
