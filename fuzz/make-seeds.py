@@ -38,7 +38,7 @@ def load(path):
 
 def main():
     vec, out = sys.argv[1], sys.argv[2]
-    seeds = {t: set() for t in ("tx", "block", "header", "auxpow", "payload", "confirm")}
+    seeds = {t: set() for t in ("tx", "block", "header", "auxpow", "payload", "confirm", "rpc")}
 
     tx_files = [os.path.join(vec, "tx.json"), os.path.join(vec, "crosschain.json"),
                 os.path.join(vec, "realdata", "ela_transactions.json")]
@@ -81,6 +81,17 @@ def main():
     vote = phash + vb(sponsor) + b"\x01" + vb(bytes(64))
     seeds["confirm"].add(proposal + (2).to_bytes(8, "little") + vote + vote)
     seeds["confirm"].add(proposal + bytes(8))
+
+    # RPC target: the request bodies of the reference transcripts (JSON documents and the raw
+    # HTTP exchanges' bodies), exactly as the reference node received them.
+    for path in glob.glob(os.path.join(vec, "refnode", "rpc", "*.json")):
+        req = load(path).get("request")
+        if req is not None:
+            seeds["rpc"].add(json.dumps(req, separators=(",", ":")).encode())
+    for path in glob.glob(os.path.join(vec, "refnode", "rpc", "raw", "*.json")):
+        raw = load(path).get("raw_request", "")
+        if "\r\n\r\n" in raw:
+            seeds["rpc"].add(raw.split("\r\n\r\n", 1)[1].encode("utf-8", "surrogateescape"))
 
     for target, items in seeds.items():
         d = os.path.join(out, target)
