@@ -67,13 +67,13 @@ typedef enum ela_block_status {
  * whose state rules are not implemented is INVALID with ELA_REASON_NEEDS_STATE.
  *
  * Order: known and valid or a known orphan -> DUPLICATE; sanity (ela_block_check_sanity with
- * opt->adjusted_time); unknown parent -> ORPHAN (at most 10,000 holding at most 256 MiB,
- * each kept 1 h, the oldest evicted first); header rules against the parent (bits, median time past, height); the
- * body and index entry are stored; more work than the tip (strictly) -> reorganisation with
- * full validation of every block connected, else SIDE. In the DPoS era (target height above
- * CRCOnlyDPOSHeight) a reorganisation detaching more than IrreversibleHeight blocks is refused
- * and the block stays SIDE (§3.6.3, without the LastIrreversibleHeight bookkeeping of the
- * state).
+ * opt->adjusted_time); unknown parent -> ORPHAN (at most 10,000 holding at most 256 MiB, each
+ * kept 1 h, the oldest evicted first); header rules against the parent (bits, median time past,
+ * height); the body and index entry are stored; more work than the tip (strictly) ->
+ * reorganisation with full validation of every block connected, else SIDE. In the DPoS era
+ * (target height above CRCOnlyDPOSHeight) a reorganisation detaching more than IrreversibleHeight
+ * blocks is refused and the block stays SIDE (§3.6.3, without the LastIrreversibleHeight
+ * bookkeeping of the state).
  *
  * Invalid blocks: a block that fails when connected is marked failed in the index, and its
  * descendants with it. Later, the same bytes are INVALID "duplicate-invalid" and a block built
@@ -137,7 +137,7 @@ typedef struct ela_utxo_stats {
     /* SHA256d over every txid ‖ u16 big-endian index ‖ ela_coin_write bytes, in that key order:
      * the same on any two nodes with the same main chain. */
     ela_uint256 hash;
-    uint64_t disk_size;   /* approximate bytes of the store */
+    uint64_t disk_size;   /* bytes of the store's files */
 } ela_utxo_stats;
 
 /* Walks the whole UTXO set (cached for the current tip). */

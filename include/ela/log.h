@@ -54,8 +54,11 @@ void ela_log_close(void);
 bool ela_log_enabled(ela_log_category cat, ela_log_level level);
 void ela_log(ela_log_category cat, ela_log_level level, const char *fmt, ...) ELA_PRINTF(3, 4);
 
-#define ela_log_debug(cat, ...) \
-    do { if (ela_log_enabled(cat, ELA_LOG_DEBUG)) ela_log(cat, ELA_LOG_DEBUG, __VA_ARGS__); } while (0)
+#define ela_log_debug(cat, ...)                          \
+    do {                                                 \
+        if (ela_log_enabled(cat, ELA_LOG_DEBUG))         \
+            ela_log(cat, ELA_LOG_DEBUG, __VA_ARGS__);    \
+    } while (0)
 #define ela_log_info(cat, ...) ela_log(cat, ELA_LOG_INFO, __VA_ARGS__)
 #define ela_log_warn(cat, ...) ela_log(cat, ELA_LOG_WARN, __VA_ARGS__)
 #define ela_log_error(cat, ...) ela_log(cat, ELA_LOG_ERROR, __VA_ARGS__)
