@@ -1517,6 +1517,74 @@ START_TEST(coinbase_lock_time_future_mature)
 END_TEST
 
 /* and with its honest lockTime the same spend is premature */
+/* §9 quirk 5: before the DPoS 2.0 layout nothing checks where a coinbase's output[0] goes;
+ * only the amounts count (§3.5 era C, §4.7.1). */
+START_TEST(coinbase_output0_address_unchecked)
+{
+    ela_block b;
+    build(&b, 0);
+    ela_uint168 foundation = chainfix_params()->foundation;
+    ck_assert(ela_uint168_equal(&b.txs[0].outputs[0].program_hash, &foundation));
+    key_ph(&b.txs[0].outputs[0].program_hash, 0);
+    chaingen_seal(&b);
+    accept(&b);
+    ela_block_clear(&b);
+}
+END_TEST
+
+/* §9 quirk 5: the coinbase is exempt from the "hash never seen" rule, so a block whose coinbase
+ * repeats an earlier coinbase byte for byte (same lockTime, nonce and outputs: possible while
+ * the reward is unchanged) is accepted, and the tx index then points at the later block.
+ * Disconnecting that block (by a reorganisation) must give the earlier entry back. */
+START_TEST(coinbase_repeated_txid_accepted)
+{
+    ela_block b1, b2, c2, c3;
+    build(&b1, 0);
+    accept(&b1);
+    chaingen_branch *fork = chaingen_branch_copy(F.br);
+    build(&b2, 0);
+    ela_tx_clear(&b2.txs[0]);
+    chainfix_tx_copy(&b2.txs[0], &b1.txs[0]);
+    chaingen_seal(&b2);
+    ck_assert(ela_uint256_equal(&b2.txs[0].txid, &b1.txs[0].txid));
+    accept(&b2);
+
+    ela_tx tx;
+    ela_uint256 bh;
+    uint32_t h = 0;
+    ck_assert(ela_chain_get_tx(F.chain, &tx, &bh, &h, &b1.txs[0].txid));
+    ck_assert_uint_eq(h, b2.header.height);
+    ck_assert(ela_uint256_equal(&bh, &b2.header.hash));
+    ela_tx_clear(&tx);
+
+    /* A heavier branch from b1 disconnects b2. */
+    chaingen_build_block(gen(), &c2, fork, 0, 2);
+    chaingen_branch_accept(fork, &c2);
+    chaingen_build_block(gen(), &c3, fork, 0, 2);
+    ela_validation_state st;
+    ck_assert_int_eq(chainfix_process(&F, &st, &c2), ELA_BLOCK_SIDE);
+    ck_assert_int_eq(chainfix_process(&F, &st, &c3), ELA_BLOCK_CONNECTED);
+    ck_assert(ela_chain_get_tx(F.chain, &tx, &bh, &h, &b1.txs[0].txid));
+    ck_assert_uint_eq(h, b1.header.height);
+    ck_assert(ela_uint256_equal(&bh, &b1.header.hash));
+    ela_tx_clear(&tx);
+    /* b1's coinbase outputs are unspent coins again. */
+    ela_coin coin;
+    memset(&coin, 0, sizeof coin);
+    ck_assert(ela_chain_get_coin(F.chain, &coin, &b1.txs[0].txid, 1));
+    ck_assert_uint_eq(coin.height, b1.header.height);
+    ela_coin_clear(&coin);
+
+    chaingen_branch_free(F.br);
+    F.br = fork;
+    chaingen_branch_accept(F.br, &c3);
+    ela_block_clear(&b1);
+    ela_block_clear(&b2);
+    ela_block_clear(&c2);
+    ela_block_clear(&c3);
+}
+END_TEST
+
 START_TEST(coinbase_honest_lock_time_immature)
 {
     ela_block b1;
@@ -2204,6 +2272,8 @@ int main(void)
     ADD(s, coinbase_lock_time_zero_mature);
     ADD(s, coinbase_lock_time_future_mature);
     ADD(s, coinbase_honest_lock_time_immature);
+    ADD(s, coinbase_output0_address_unchecked);
+    ADD(s, coinbase_repeated_txid_accepted);
     ADD(s, tx_bad_signature);
     ADD(s, tx_bad_signature_same_id);
     ADD(s, tx_wrong_program);
