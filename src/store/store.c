@@ -125,9 +125,7 @@ ela_store *ela_store_open(const char *path, size_t cache_bytes, char *err, size_
     s->write_sync = leveldb_writeoptions_create();
     leveldb_writeoptions_set_sync(s->write_sync, 1);
 
-    size_t plen = strlen(path) + 1;
-    s->path = ela_xmalloc(plen);
-    memcpy(s->path, path, plen);
+    s->path = ela_xmemdup(path, strlen(path) + 1);
     char *lerr = NULL;
     open_db(s, path, &lerr);
     if (!s->db) {

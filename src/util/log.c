@@ -83,9 +83,7 @@ bool ela_log_open(const char *path, bool also_stderr)
         if (!f)
             return false;
         setvbuf(f, NULL, _IOLBF, 0);
-        size_t n = strlen(path) + 1;
-        copy = ela_xmalloc(n);
-        memcpy(copy, path, n);
+        copy = ela_xmemdup(path, strlen(path) + 1);
     }
     pthread_mutex_lock(&lock);
     if (file)
