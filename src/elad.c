@@ -397,6 +397,12 @@ out:
 
 int main(int argc, char **argv)
 {
+    /* First of all, so that a SIGTERM that arrives during start-up is a clean stop rather than
+     * the default kill (a service manager may stop the node at any moment). */
+    if (!install_signals()) {
+        fprintf(stderr, "elad: cannot install signal handlers: %s\n", strerror(errno));
+        return 1;
+    }
     ela_node_config cfg;
     char err[512];
     if (!ela_node_config_load(&cfg, argc, argv, err, sizeof err)) {
@@ -418,10 +424,6 @@ int main(int argc, char **argv)
     int status = 1;
     ela_chain *chain = NULL;
     ela_node_config_apply_log_levels(&cfg);
-    if (!install_signals()) {
-        fprintf(stderr, "elad: cannot install signal handlers: %s\n", strerror(errno));
-        goto out;
-    }
     if (!make_dirs(cfg.datadir)) {
         fprintf(stderr, "elad: cannot create the data directory %s: %s\n", cfg.datadir,
                 strerror(errno));

@@ -71,6 +71,14 @@ def main():
             p = subprocess.Popen(args, cwd=d2, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
             delay = rng.uniform(0.0, max_delay)
             term = i % 5 == 4
+            if term:
+                # A SIGTERM must stop the node cleanly once it runs; one that arrives while
+                # the process is still being loaded (before main) kills it by default. The
+                # delay therefore counts from the node's first log line.
+                start_wait = time.time() + 10
+                while (time.time() < start_wait and p.poll() is None and
+                       "starting" not in t.read_text(log)):
+                    time.sleep(0.002)
             deadline = time.time() + delay
             while time.time() < deadline and p.poll() is None:
                 time.sleep(0.005)
