@@ -10,6 +10,7 @@
 
 #include <ela/auxpow.h>
 #include <ela/block.h>
+#include <ela/contract.h>
 #include <ela/blockcheck.h>
 #include <ela/params.h>
 #include <ela/payload.h>
@@ -869,6 +870,62 @@ static bool mock_check_coinbase(void *ctx, ela_validation_state *st, const ela_t
     return m->answer;
 }
 
+/* A real mainnet block (height 10,000, early 2018) passes every context-free rule with the
+ * mainnet parameters: its merged-mining AuxPoW, the parent PoW against 0x1d5601dd, the merkle
+ * root, both transactions' sanity and the coinbase ratio; and its transfer's P-256 signature
+ * verifies against the address its program commits to. One flipped signature byte fails. */
+START_TEST(mainnet_block_10000)
+{
+    json_t *doc = ela_test_load_json("realdata/ela_mainnet_block_10000.json");
+    ela_bytes raw = ela_test_unhex(ela_test_json_str(doc, "block_hex"));
+    ela_block b;
+    const char *why = NULL;
+    ck_assert_msg(ela_block_parse(&b, raw.data, raw.len, &why), "%s", why);
+    ck_assert_uint_eq(b.header.height, 10000);
+    ck_assert_uint_eq(b.n_txs, 2);
+
+    ela_params p;
+    ela_params_init(&p, ELA_NET_MAINNET);
+    ela_validation_state st;
+    ela_validation_init(&st);
+    ck_assert_msg(ela_block_check_sanity(&st, &p, &b, (int64_t)time(NULL)), "%s: %s",
+                  st.reason, st.detail);
+    ck_assert_uint_eq(b.header.bits, 0x1d5601ddu);
+    /* The same block one second past the future-time bound is refused. */
+    ela_validation_init(&st);
+    ck_assert(!ela_block_check_sanity(&st, &p, &b,
+                                      (int64_t)b.header.timestamp - p.max_time_offset - 1));
+    ck_assert_str_eq(st.reason, "time-too-new");
+
+    /* The transfer's program: a standard single-key code; its address is what the spent
+     * output must pay, so the reference is built from it. */
+    const ela_tx *tx = &b.txs[1];
+    ck_assert_uint_eq(tx->program_count, 1);
+    ela_coin ref;
+    memset(&ref, 0, sizeof ref);
+    ela_contract_program_hash(&ref.out.program_hash, ELA_PREFIX_STANDARD,
+                              tx->programs[0].code.data, tx->programs[0].code.len);
+    ela_validation_init(&st);
+    ck_assert_msg(ela_txcheck_programs(&st, tx, &ref), "%s: %s", st.reason, st.detail);
+    ela_tx bad;
+    ela_bytes txraw = {0};
+    ela_writer w;
+    ela_writer_init(&w);
+    ela_tx_write(&w, tx);
+    ela_bytes_set(&txraw, w.data, w.len);
+    ela_writer_clear(&w);
+    txraw.data[txraw.len - 1 - 35 - 10] ^= 0x01; /* inside the 65-byte parameter */
+    ck_assert(ela_tx_parse(&bad, txraw.data, txraw.len, NULL));
+    ela_validation_init(&st);
+    ck_assert(!ela_txcheck_programs(&st, &bad, &ref));
+    ela_tx_clear(&bad);
+    ela_bytes_clear(&txraw);
+    ela_block_clear(&b);
+    ela_bytes_clear(&raw);
+    json_decref(doc);
+}
+END_TEST
+
 START_TEST(coinbase_era_c)
 {
     ela_params p;
@@ -1023,6 +1080,7 @@ static Suite *blockcheck_suite(void)
         tcase_add_test(tv, finality);
         tcase_add_test(tv, coinbase_era_c);
         tcase_add_test(tv, coinbase_eras_a_b_delegated);
+        tcase_add_test(tv, mainnet_block_10000);
         suite_add_tcase(s, tv);
     }
     return s;
