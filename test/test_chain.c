@@ -747,6 +747,23 @@ START_TEST(damaged_store_needs_reindex)
     ela_chain_tip_hash(c, &tip2);
     ck_assert(ela_uint256_equal(&tip, &tip2));
     ela_chain_close(c);
+
+    /* A reindex killed half way leaves its marker: the next plain open refuses and says so,
+     * and a new -reindex finishes the job. */
+    static const uint8_t rkey[2] = {'m', 'r'}, rval[1] = {1};
+    raw_db_edit(rkey, sizeof rkey, rval, sizeof rval);
+    err[0] = '\0';
+    ck_assert_ptr_null(open_at(dbpath, &regnet, false, err, sizeof err));
+    ck_assert_msg(strstr(err, "interrupted") != NULL && strstr(err, "-reindex") != NULL, "%s",
+                  err);
+    c = open_ok(&regnet, true);
+    ela_chain_tip_hash(c, &tip2);
+    stats(c, &s2);
+    ck_assert(ela_uint256_equal(&tip, &tip2));
+    ck_assert(ela_uint256_equal(&s1.hash, &s2.hash));
+    ela_chain_close(c);
+    c = open_ok(&regnet, false);
+    ela_chain_close(c);
 }
 END_TEST
 
