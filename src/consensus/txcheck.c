@@ -912,6 +912,23 @@ static attr_rule attribute_rule(const ela_params *p, const ela_tx *tx, uint32_t 
     }
 }
 
+/* Exact program and attribute counts of the shape rules. */
+static bool want_programs(ela_validation_state *st, const ela_tx *tx, size_t n)
+{
+    if (tx->program_count == n)
+        return true;
+    return ela_validation_invalid(st, ELA_ERR_ATTRIBUTE_PROGRAM, "bad-txns-program-count",
+                                  "%zu programs", tx->program_count);
+}
+
+static bool want_attributes(ela_validation_state *st, const ela_tx *tx, size_t n)
+{
+    if (tx->attribute_count == n)
+        return true;
+    return ela_validation_invalid(st, ELA_ERR_ATTRIBUTE_PROGRAM, "bad-txns-attribute",
+                                  "%zu attributes", tx->attribute_count);
+}
+
 static bool check_attributes_programs(ela_validation_state *st, const ela_params *p,
                                       const ela_tx *tx, uint32_t h)
 {
@@ -920,38 +937,15 @@ static bool check_attributes_programs(ela_validation_state *st, const ela_params
     case AR_NOTHING:
         return true;
     case AR_NO_PROGRAMS:
-        if (tx->program_count != 0)
-            return ela_validation_invalid(st, ELA_ERR_ATTRIBUTE_PROGRAM,
-                                          "bad-txns-program-count", "%zu programs",
-                                          tx->program_count);
-        return true;
+        return want_programs(st, tx, 0);
     case AR_NONE:
-        if (tx->program_count != 0)
-            return ela_validation_invalid(st, ELA_ERR_ATTRIBUTE_PROGRAM,
-                                          "bad-txns-program-count", "%zu programs",
-                                          tx->program_count);
-        if (tx->attribute_count != 0)
-            return ela_validation_invalid(st, ELA_ERR_ATTRIBUTE_PROGRAM, "bad-txns-attribute",
-                                          "%zu attributes", tx->attribute_count);
-        return true;
+        return want_programs(st, tx, 0) && want_attributes(st, tx, 0);
     case AR_SPONSOR:
-        if (tx->program_count != 0)
-            return ela_validation_invalid(st, ELA_ERR_ATTRIBUTE_PROGRAM,
-                                          "bad-txns-program-count", "%zu programs",
-                                          tx->program_count);
-        if (tx->attribute_count != 1)
-            return ela_validation_invalid(st, ELA_ERR_ATTRIBUTE_PROGRAM, "bad-txns-attribute",
-                                          "%zu attributes", tx->attribute_count);
-        return true;
+        return want_programs(st, tx, 0) && want_attributes(st, tx, 1);
     case AR_ONE_ONE:
     case AR_ONE_ONE_ANY_CODE:
-        if (tx->program_count != 1)
-            return ela_validation_invalid(st, ELA_ERR_ATTRIBUTE_PROGRAM,
-                                          "bad-txns-program-count", "%zu programs",
-                                          tx->program_count);
-        if (tx->attribute_count != 1)
-            return ela_validation_invalid(st, ELA_ERR_ATTRIBUTE_PROGRAM, "bad-txns-attribute",
-                                          "%zu attributes", tx->attribute_count);
+        if (!want_programs(st, tx, 1) || !want_attributes(st, tx, 1))
+            return false;
         break;
     case AR_ONE_PROGRAM:
         /* Voting, ReturnVotes and CreateNFT check the attributes first; the others the
