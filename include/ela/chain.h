@@ -23,6 +23,16 @@
 
 typedef struct ela_chain ela_chain;
 
+/* Told about every change of the main chain, right after the write batch that made it is
+ * committed (so the store already shows it), on the thread that called process_block. A
+ * reorganisation reports each disconnect (tip first) and then each connect, in order. The
+ * callbacks must not call ela_chain_process_block; queries are fine. */
+typedef struct ela_chain_listener {
+    void *ctx;
+    void (*block_connected)(void *ctx, const ela_block *b, uint32_t height);
+    void (*block_disconnected)(void *ctx, const ela_block *b, uint32_t height);
+} ela_chain_listener;
+
 typedef struct ela_chain_options {
     const char *path;         /* LevelDB directory (created if missing) */
     const ela_params *params; /* must outlive the chain */
@@ -33,6 +43,7 @@ typedef struct ela_chain_options {
     /* Network-adjusted clock (§3.2.1) in seconds; NULL: time(NULL). */
     int64_t (*adjusted_time)(void *ctx);
     void *time_ctx;
+    const ela_chain_listener *listener; /* NULL: nobody; must outlive the chain */
 } ela_chain_options;
 
 /* Opens (creating on first use, with the genesis block of params connected) the store at
@@ -142,6 +153,31 @@ typedef struct ela_utxo_stats {
 
 /* Walks the whole UTXO set (cached for the current tip). */
 ELA_WARN_UNUSED_RESULT bool ela_chain_utxo_stats(ela_chain *c, ela_utxo_stats *out);
+
+/* A view of the main chain at its tip for checking a tx that would go into the next block (the
+ * mempool): get_coin, have_tx, get_tx, withdraw_known and deposit_refunded all set, ctx = c.
+ * Valid until the chain is closed; it always reads the current tip. A store failure during a
+ * lookup reads as "not found" and raises a flag that ela_chain_view_failed reports. */
+void ela_chain_tip_view(ela_chain *c, ela_chain_view *out);
+/* True when a lookup through the tip view failed to read the store since the last call (the
+ * check that ran must not be trusted: an environment error, not an invalid tx); clears it. */
+bool ela_chain_view_failed(ela_chain *c);
+/* The BPoS/CR state the chain validates with (opt->state or the null state). */
+const ela_state_ops *ela_chain_state(const ela_chain *c);
+/* The bits a child of the tip must carry (§2.4). */
+uint32_t ela_chain_next_bits(const ela_chain *c);
+
+/* What the block index knows of a main-chain block. */
+typedef struct ela_chain_header_info {
+    ela_uint256 hash;
+    ela_uint256 work;   /* cumulative chain work up to this block (little-endian number) */
+    uint32_t height;
+    uint32_t timestamp;
+    uint32_t bits;
+} ela_chain_header_info;
+
+/* The main-chain block at height; false above the tip. */
+bool ela_chain_header_at(const ela_chain *c, ela_chain_header_info *out, uint32_t height);
 
 /* ---- signature cache and counters ------------------------------------------------------- */
 

@@ -152,6 +152,11 @@ static uint32_t next_bits(const ela_chain *c, ela_chain_node *parent)
                              first_time);
 }
 
+uint32_t ela_chain_next_bits(const ela_chain *c)
+{
+    return next_bits(c, ela_chain_tip_node(c));
+}
+
 static bool write_nodes(ela_chain *c, ela_chain_node **nodes, size_t n)
 {
     ela_store_batch *batch = ela_store_batch_new();
@@ -1011,6 +1016,7 @@ ela_chain *ela_chain_open(const ela_chain_options *opt, char *err, size_t errlen
         ela_state_ops_null(&c->state, opt->params);
     c->adjusted_time = opt->adjusted_time;
     c->time_ctx = opt->time_ctx;
+    c->listener = opt->listener;
     ela_hmap_init(&c->index, 32);
     ela_hmap_init(&c->orphans, 32);
     ela_hmap_init(&c->orphans_by_prev, 32);
@@ -1070,6 +1076,31 @@ void ela_chain_close(ela_chain *c)
 uint32_t ela_chain_height(const ela_chain *c)
 {
     return (uint32_t)(c->main_len - 1);
+}
+
+const ela_state_ops *ela_chain_state(const ela_chain *c)
+{
+    return &c->state;
+}
+
+bool ela_chain_view_failed(ela_chain *c)
+{
+    bool f = c->env_error;
+    c->env_error = false;
+    return f;
+}
+
+bool ela_chain_header_at(const ela_chain *c, ela_chain_header_info *out, uint32_t height)
+{
+    if (height >= c->main_len)
+        return false;
+    const ela_chain_node *n = c->main[height];
+    out->hash = n->hash;
+    out->work = n->work;
+    out->height = n->height;
+    out->timestamp = n->timestamp;
+    out->bits = n->bits;
+    return true;
 }
 
 void ela_chain_tip_hash(const ela_chain *c, ela_uint256 *out)

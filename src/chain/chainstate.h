@@ -72,6 +72,7 @@ struct ela_chain {
     ela_store *store;
     int64_t (*adjusted_time)(void *ctx);
     void *time_ctx;
+    const ela_chain_listener *listener; /* NULL: nobody */
 
     /* Block index: every stored block (main chain and side branches). */
     ela_hmap index; /* hash -> ela_chain_node */

@@ -220,6 +220,19 @@ static bool view_deposit_refunded(void *ctx, const ela_uint256 *deposit_txid)
     return view_exists(ctx, ELA_STORE_T_REFUND, deposit_txid);
 }
 
+void ela_chain_tip_view(ela_chain *c, ela_chain_view *out)
+{
+    /* The store always holds the tip's UTXO set (write-through), so the connect view serves. */
+    *out = (ela_chain_view){
+        .ctx = c,
+        .get_coin = view_get_coin,
+        .have_tx = view_have_tx,
+        .get_tx = view_get_tx,
+        .withdraw_known = view_withdraw_known,
+        .deposit_refunded = view_deposit_refunded,
+    };
+}
+
 /* ---- the write batch of one block ------------------------------------------------------------ */
 
 /* Changes to the coin cache that wait for the commit. */
@@ -691,14 +704,8 @@ ela_block_status ela_chain_connect(ela_chain *c, ela_validation_state *st, ela_c
         goto out;
 
     /* §3.4 step 9: context check of every tx against the chain before the block. */
-    ela_chain_view view = {
-        .ctx = c,
-        .get_coin = view_get_coin,
-        .have_tx = view_have_tx,
-        .get_tx = view_get_tx,
-        .withdraw_known = view_withdraw_known,
-        .deposit_refunded = view_deposit_refunded,
-    };
+    ela_chain_view view;
+    ela_chain_tip_view(c, &view);
     ela_tx_context tctx = {.height = h, .tip_height = h - 1, .timestamp = b->header.timestamp,
                            .in_block = true};
     w.n_txs = b->n_txs;
@@ -771,6 +778,8 @@ ela_block_status ela_chain_connect(ela_chain *c, ela_validation_state *st, ela_c
     c->stats_valid = false;
     c->counters.blocks_connected++;
     status = ELA_BLOCK_CONNECTED;
+    if (c->listener && c->listener->block_connected)
+        c->listener->block_connected(c->listener->ctx, b, h);
     if (ela_log_enabled(ELA_LOGC_CHAIN, ELA_LOG_DEBUG)) {
         char id[ELA_UINT256_HEX_LEN + 1];
         ela_uint256_to_display(id, &node->hash);
@@ -921,6 +930,8 @@ ela_block_status ela_chain_disconnect_tip(ela_chain *c, ela_validation_state *st
     c->stats_valid = false;
     c->counters.blocks_disconnected++;
     status = ELA_BLOCK_CONNECTED;
+    if (c->listener && c->listener->block_disconnected)
+        c->listener->block_disconnected(c->listener->ctx, &b, node->height);
     if (ela_log_enabled(ELA_LOGC_CHAIN, ELA_LOG_DEBUG)) {
         char id[ELA_UINT256_HEX_LEN + 1];
         ela_uint256_to_display(id, &node->hash);
