@@ -30,6 +30,8 @@ typedef enum ela_log_category {
     ELA_LOGC_BPOS,
     ELA_LOGC_CR,
     ELA_LOGC_SPV,
+    ELA_LOGC_MEMPOOL,
+    ELA_LOGC_MINING,
     ELA_LOGC_COUNT_,
 } ela_log_category;
 

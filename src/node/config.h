@@ -15,6 +15,7 @@
 #include <ela/log.h>
 #include <ela/network.h>
 #include <ela/params.h>
+#include <ela/uint256.h>
 
 #include <jansson.h>
 
@@ -51,6 +52,31 @@ typedef struct ela_node_config {
     char **rpc_allow;      /* RpcConfiguration.WhiteIPList then each -rpcallowip */
     size_t n_rpc_allow;
     int rpc_level;         /* RPCServiceLevel (ela_rpc_level) */
+    /* Cookie auth: when no password is configured (-rpcpassword / RpcConfiguration.Pass), the
+     * server writes "__cookie__:<random hex>" to this file (mode 0600) at start and removes it
+     * at stop; clients (ela-cli) read it. -rpccookiefile, default <datadir>/.cookie. */
+    char *rpc_cookie_path;
+    bool rpc_no_auth;      /* -rpcnoauth: no password and no cookie (the reference's default);
+                            * only accepted with a loopback bind */
+    unsigned rpc_max_clients; /* -rpcmaxclients: concurrent connections (default 64) */
+    unsigned rpc_timeout;  /* -rpctimeout: seconds a client may take to send a request or read
+                            * the reply (default 30; the reference's 60 s is per read/write) */
+
+    /* Mining (PowConfiguration). */
+    bool has_payto;        /* -paytoaddr, else PowConfiguration.PayToAddr */
+    ela_uint168 payto;     /* its program hash */
+    char *miner_info;      /* -minerinfo, else PowConfiguration.MinerInfo, else "" */
+    bool auto_mining;      /* -automining, else PowConfiguration.AutoMining: start the CPU
+                            * miner at boot (needs PayToAddr) */
+
+    /* Mempool. */
+    size_t mempool_max_bytes; /* -maxmempool=<MB> (default 20 MB, the reference's cap) */
+    int64_t mempool_expiry;   /* -mempoolexpiry=<hours>, in seconds (default 336 h) */
+    bool persist_mempool;     /* -persistmempool=0/1 (default 1): <datadir>/data/mempool-<net>.dat */
+    char *mempool_path;
+
+    /* The file's ActiveNet string as written (getmininginfo.chain); NULL when it has none. */
+    char *active_net;
 
     /* Logging: the level of every category, then per-category overrides. */
     ela_log_level log_level; /* -printlevel, else PrintLevel, else info */

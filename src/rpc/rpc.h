@@ -198,4 +198,20 @@ typedef struct ela_rpc_chain_ctx {
  * getblockbyheight and gettxoutsetinfo with context ctx (which must outlive the table). */
 void ela_rpc_chain_register(ela_rpc_table *t, ela_rpc_chain_ctx *ctx);
 
+/* ---- node methods ---------------------------------------------------------------------- */
+
+struct ela_node;
+
+/* rpc_tx.c: getrawtransaction, decoderawtransaction, sendrawtransaction, getrawmempool,
+ * listunspent, getutxosbyamount, getamountbyinputs, getreceivedbyaddress, estimatesmartfee,
+ * createrawtransaction, signrawtransactionwithkey. */
+void ela_rpc_tx_register(ela_rpc_table *t, struct ela_node *n);
+
+/* rpc_mining.c: help, getinfo, getmininginfo, createauxblock, submitauxblock, discretemining,
+ * togglemining. */
+void ela_rpc_mining_register(ela_rpc_table *t, struct ela_node *n);
+
+/* rpc_node.c: getnodestate, getconnectioncount, getneighbors, setloglevel. */
+void ela_rpc_node_register(ela_rpc_table *t, struct ela_node *n);
+
 #endif /* ELA_RPC_RPC_H */

@@ -13,6 +13,7 @@
 
 static const char *const CATEGORY_NAMES[ELA_LOGC_COUNT_] = {
     "node", "db", "validation", "chain", "rpc", "net", "sync", "auxpow", "bpos", "cr", "spv",
+    "mempool", "mining",
 };
 static const char *const LEVEL_NAMES[] = {"debug", "info", "warn", "error", "fatal", "off"};
 static const char *const LEVEL_TAGS[] = {"DBG", "INF", "WRN", "ERR", "FAT", "OFF"};
