@@ -1,8 +1,14 @@
 /* elad: the Elastos (ELA) full node daemon. See doc/elad.1.
  *
- * Start-up: options and config.json (node/config.c), network parameters, the chain store, then
- * the -loadblock imports, then the JSON-RPC server and the event loop. Everything runs on the
- * main thread (DESIGN.md "Threads"); the chain engine owns its signature workers.
+ * Start-up: options and config.json (node/config.c), network parameters, the node (node/node.h)
+ * and the chain store it listens to, then the -loadblock imports (straight into the chain: the
+ * mempool does not exist yet, so there is nothing to maintain), then the node's mempool (the
+ * saved one re-admitted against the imported tip) and miner, then the JSON-RPC server (with
+ * its cookie) and the event loop. Everything runs on the main thread (DESIGN.md "Threads");
+ * the chain engine owns its signature workers.
+ *
+ * Shutdown, on every path once the node has started: the RPC server closes (removing the
+ * cookie), the node stops (saving the mempool), then the chain closes.
  *
  * Signals (STYLE.md guideline 15): the handlers only set a flag and write a byte to a pipe that
  * the loop watches. The loop, or the import loop between two blocks, does the work: SIGINT and
@@ -14,6 +20,7 @@
 #include "config.h"
 
 #include "node/config.h"
+#include "node/node.h"
 #include "rpc/rpc.h"
 
 #include <ela/block.h>
@@ -281,30 +288,32 @@ static import_result import_all(ela_chain *chain, const ela_node_config *cfg)
 
 /* ---- the loop ------------------------------------------------------------------------------ */
 
-typedef struct node {
+typedef struct loop {
     struct event_base *base;
+    ela_node *node;
     struct event *signal_ev;
     struct event *stop_timer;
-    bool stopping;
-} node;
+} loop;
 
 static void on_signal_pipe(evutil_socket_t fd, short what, void *arg)
 {
-    node *n = arg;
+    loop *n = arg;
     char drain[64];
     while (read(fd, drain, sizeof drain) > 0)
         ;
     service_signals();
     if (shutdown_requested) {
         ela_log_info(ELA_LOGC_NODE, "shutdown requested by signal");
+        n->node->stopping = true;
         event_base_loopbreak(n->base);
     }
 }
 
 static void request_shutdown(void *arg)
 {
-    node *n = arg;
+    loop *n = arg;
     shutdown_requested = 1;
+    n->node->stopping = true;
     event_base_loopbreak(n->base);
 }
 
@@ -314,9 +323,9 @@ static void on_stop_timer(evutil_socket_t fd, short what, void *arg) { request_s
  * is written. The timer covers a client that never lets the connection close. */
 static json_t *m_stop(ela_rpc_call *call)
 {
-    node *n = call->ctx;
-    if (!n->stopping) {
-        n->stopping = true;
+    loop *n = call->ctx;
+    if (!n->node->stopping) {
+        n->node->stopping = true;
         ela_log_info(ELA_LOGC_NODE, "shutdown requested by the stop RPC");
         struct timeval tv = {3, 0};
         evtimer_add(n->stop_timer, &tv);
@@ -329,24 +338,20 @@ static json_t *m_stop(ela_rpc_call *call)
     return r;
 }
 
-static const ela_rpc_method NODE_METHODS[] = {
+static const ela_rpc_method DAEMON_METHODS[] = {
     {"stop", m_stop, {NULL}, ELA_RPC_LEVEL_CONFIGURATION},
 };
 
-/* Runs RPC and the loop until a signal or `stop`. Returns the exit status. */
-static int serve(ela_chain *chain, const ela_node_config *cfg)
+/* Runs RPC and the loop of the started node until a signal or `stop`. Returns the exit
+ * status. The RPC server is closed (and its cookie removed) before it returns. */
+static int serve(ela_node *node, const ela_node_config *cfg)
 {
-    node n = {0};
+    loop n = {.base = node->base, .node = node};
     int status = 1;
     ela_rpc_table *table = NULL;
     ela_rpc_server *rpc = NULL;
-    ela_rpc_chain_ctx chain_ctx = {chain, &cfg->params};
+    ela_rpc_chain_ctx chain_ctx = {node->chain, &cfg->params};
 
-    n.base = event_base_new();
-    if (!n.base) {
-        ela_log_error(ELA_LOGC_NODE, "cannot create the event loop");
-        return 1;
-    }
     n.signal_ev = event_new(n.base, signal_pipe[0], EV_READ | EV_PERSIST, on_signal_pipe, &n);
     n.stop_timer = evtimer_new(n.base, on_stop_timer, &n);
     if (!n.signal_ev || !n.stop_timer || event_add(n.signal_ev, NULL) != 0) {
@@ -356,7 +361,10 @@ static int serve(ela_chain *chain, const ela_node_config *cfg)
     if (cfg->rpc_enabled) {
         table = ela_rpc_table_new(cfg->rpc_level);
         ela_rpc_chain_register(table, &chain_ctx);
-        ela_rpc_table_add(table, NODE_METHODS, ELA_ARRAY_LEN(NODE_METHODS), &n);
+        ela_rpc_tx_register(table, node);
+        ela_rpc_mining_register(table, node);
+        ela_rpc_node_register(table, node);
+        ela_rpc_table_add(table, DAEMON_METHODS, ELA_ARRAY_LEN(DAEMON_METHODS), &n);
         ela_rpc_server_options ro = {
             .bind = cfg->rpc_bind,
             .port = cfg->rpc_port,
@@ -364,8 +372,20 @@ static int serve(ela_chain *chain, const ela_node_config *cfg)
             .password = cfg->rpc_password,
             .allow_ips = (const char *const *)cfg->rpc_allow,
             .n_allow_ips = cfg->n_rpc_allow,
+            /* with no password: the cookie, unless -rpcnoauth (loopback only, checked) */
+            .cookie_path = cfg->rpc_no_auth ? NULL : cfg->rpc_cookie_path,
+            .max_clients = cfg->rpc_max_clients,
+            .timeout = cfg->rpc_timeout,
         };
-        char err[256];
+        char err[512];
+        if (ro.cookie_path && !*cfg->rpc_user && !*cfg->rpc_password &&
+            !make_parent_dirs(ro.cookie_path)) {
+            snprintf(err, sizeof err, "cannot create the directory of the RPC cookie file %s: %s",
+                     ro.cookie_path, strerror(errno));
+            ela_log_error(ELA_LOGC_NODE, "%s", err);
+            fprintf(stderr, "elad: %s\n", err);
+            goto out;
+        }
         rpc = ela_rpc_server_start(n.base, table, &ro, err, sizeof err);
         if (!rpc) {
             ela_log_error(ELA_LOGC_NODE, "%s", err);
@@ -376,7 +396,7 @@ static int serve(ela_chain *chain, const ela_node_config *cfg)
         ela_log_info(ELA_LOGC_NODE, "JSON-RPC disabled (EnableRPC false)");
     }
 
-    ela_log_info(ELA_LOGC_NODE, "elad running: chain height %u", ela_chain_height(chain));
+    ela_log_info(ELA_LOGC_NODE, "elad running: chain height %u", ela_chain_height(node->chain));
     if (!shutdown_requested)
         event_base_dispatch(n.base);
     ela_log_info(ELA_LOGC_NODE, "shutting down");
@@ -389,7 +409,6 @@ out:
         event_free(n.stop_timer);
     if (n.signal_ev)
         event_free(n.signal_ev);
-    event_base_free(n.base);
     return status;
 }
 
@@ -423,6 +442,15 @@ int main(int argc, char **argv)
 
     int status = 1;
     ela_chain *chain = NULL;
+    ela_node node;
+    bool node_started = false;
+    struct event_base *base = event_base_new();
+    if (!base) {
+        fprintf(stderr, "elad: cannot create the event loop\n");
+        ela_node_config_clear(&cfg);
+        return 1;
+    }
+    ela_node_init(&node, base, &cfg, &cfg.params);
     ela_node_config_apply_log_levels(&cfg);
     if (!make_dirs(cfg.datadir)) {
         fprintf(stderr, "elad: cannot create the data directory %s: %s\n", cfg.datadir,
@@ -448,8 +476,10 @@ int main(int argc, char **argv)
         .params = &cfg.params,
         .dbcache_bytes = cfg.dbcache_mb << 20,
         .reindex = cfg.reindex,
+        .listener = &node.listener,
     };
     chain = ela_chain_open(&co, err, sizeof err);
+    node.chain = chain;
     if (!chain) {
         ela_log_error(ELA_LOGC_NODE, "cannot open the chain at %s: %s", cfg.chain_path, err);
         fprintf(stderr, "elad: cannot open the chain at %s: %s\n", cfg.chain_path, err);
@@ -462,7 +492,18 @@ int main(int argc, char **argv)
     ela_log_info(ELA_LOGC_NODE, "chain %s opened at height %u (%s)", cfg.chain_path,
                  ela_chain_height(chain), tiphex);
 
+    /* The mempool exists before the import, so that a reorganisation the imported blocks cause
+     * re-admits the txs of the blocks it disconnects (the chain listener queues them; the
+     * update after the import admits them against the new tip). */
+    node_started = true; /* ela_node_stop is safe after a partial start */
+    if (!ela_node_start(&node, err, sizeof err)) {
+        ela_log_error(ELA_LOGC_NODE, "cannot start the node: %s", err);
+        fprintf(stderr, "elad: %s\n", err);
+        goto out;
+    }
     import_result ir = import_all(chain, &cfg);
+    if (cfg.n_loadblock)
+        ela_node_tip_changed(&node);
     if (ir == IMPORT_FAILED) {
         fprintf(stderr, "elad: block import failed (see the log)\n");
         goto out;
@@ -471,15 +512,18 @@ int main(int argc, char **argv)
         status = 0;
         goto out;
     }
-    status = serve(chain, &cfg);
+    status = serve(&node, &cfg);
 
 out:
+    if (node_started)
+        ela_node_stop(&node); /* saves the mempool: before the chain closes */
     if (chain) {
         ela_chain_close(chain);
         ela_log_info(ELA_LOGC_NODE, "chain closed");
     }
     if (status == 0)
         ela_log_info(ELA_LOGC_NODE, "elad stopped");
+    event_base_free(base);
     ela_log_close();
     ela_node_config_clear(&cfg);
     return status;

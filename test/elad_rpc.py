@@ -14,10 +14,12 @@ vectors still run and must pass)."""
 
 import argparse
 import base64
+import collections
 import http.client
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -64,12 +66,22 @@ class Ports:
 
 
 class Elad:
-    """One elad process in its own working directory."""
+    """One elad process in its own working directory. Without credentials in args it runs with
+    -rpcnoauth (loopback only) unless cookie=True, which keeps elad's default cookie auth and
+    sends the cookie with every request."""
 
-    def __init__(self, exe, workdir, args, port):
+    def __init__(self, exe, workdir, args, port, cookie=False):
         self.exe, self.workdir, self.args, self.port = exe, workdir, list(args), port
+        self.cookie = cookie
+        if not cookie and not any(a.startswith(("-rpcuser", "-rpcpassword")) for a in args):
+            self.args.append("-rpcnoauth")
         self.proc = None
         self.errfile = None
+
+    def cookie_auth(self):
+        """The Authorization header value of the cookie elad wrote (datadir d)."""
+        with open(os.path.join(self.workdir, "d", ".cookie")) as f:
+            return "Basic " + base64.b64encode(f.read().encode()).decode()
 
     def start(self):
         os.makedirs(self.workdir, exist_ok=True)
@@ -103,6 +115,8 @@ class Elad:
         h = {"Content-Type": "application/json"}
         if headers is not None:
             h = headers
+        elif self.cookie:
+            h["Authorization"] = self.cookie_auth()
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         conn.request("POST", path, body, h)
         r = conn.getresponse()
@@ -339,8 +353,40 @@ def transport_tests(exe, tmp, ports):
     rc = node.stop(signal.SIGINT)
     check("SIGINT: exit 0", rc == 0, str(rc))
 
+    # Cookie auth, elad's default without a password: d/.cookie, 0600, removed at stop.
+    node = Elad(exe, work, ["-datadir=d"], port, cookie=True).start()
+    cookie = os.path.join(work, "d", ".cookie")
+    try:
+        with open(cookie) as f:
+            text = f.read()
+        mode = os.stat(cookie).st_mode & 0o777
+    except OSError as e:
+        text, mode = repr(e), None
+    check("cookie file: __cookie__:<64 hex>",
+          re.fullmatch(r"__cookie__:[0-9a-f]{64}", text) is not None, text)
+    check("cookie file: mode 0600", mode == 0o600, oct(mode or 0))
+    s, h, b = node.post(post, {"Content-Type": "application/json"})
+    check("cookie auth: no credentials: 401", s == 401 and b == transport_error(
+        -32603, "Client authenticate failed"), "%d %s" % (s, b))
+    s, h, b = node.post(post)
+    check("cookie auth: with the cookie: 200", s == 200 and b == one, "%d %s" % (s, b))
+    stale = node.cookie_auth()
+    rc = node.stop(signal.SIGTERM)
+    check("cookie node: exit 0", rc == 0, "%s %s" % (rc, node.stderr()))
+    check("cookie removed at stop", not os.path.exists(cookie))
+    node = Elad(exe, work, ["-datadir=d"], port, cookie=True).start()
+    s, h, b = node.post(post, {"Content-Type": "application/json", "Authorization": stale})
+    check("cookie auth: a new cookie at each start", s == 401, "%d %s" % (s, b))
+    rc = node.stop(signal.SIGTERM)
+    check("cookie node 2: exit 0", rc == 0, "%s %s" % (rc, node.stderr()))
+    rc, out, err = run(exe, work, ["-datadir=d", "-rpcnoauth", "-rpcbind=0.0.0.0",
+                                   "-rpcport=%d" % port])
+    check("-rpcnoauth on a non-loopback bind: exit 1", rc == 1 and "loopback" in err,
+          "%s %s" % (rc, err))
+
     # Basic auth.
     node = Elad(exe, work, ["-datadir=d", "-rpcuser=alice", "-rpcpassword=s3cret"], port).start()
+    check("basic auth: no cookie file", not os.path.exists(cookie))
     s, h, b = node.post(post)
     check("no credentials: 401", s == 401 and b == transport_error(
         -32603, "Client authenticate failed"), "%d %s" % (s, b))
@@ -424,6 +470,22 @@ def genesis_tests(exe, tmp, ports, vec):
     compare_raw_exchanges(node, vec, ["r02_no_content_type.json", "r06_get_method.json",
                                       "r07_invalid_json.json", "r12_unknown_method.json",
                                       "r13_error_internal.json"], "genesis")
+    compare_transcripts(node, vec, ["12_getconnectioncount.json", "62_getneighbors.json"],
+                        "genesis")
+    # getnodestate: the reference's shape and values but for compile (ours: "elad-<version>",
+    # a named difference) and rpcport (the test's port).
+    t = load_transcript(vec, "10_getnodestate.json")
+    s, h, b = node.call(t["request"])
+    want = json.loads(t["response_raw"], object_pairs_hook=collections.OrderedDict)
+    try:
+        got = json.loads(b, object_pairs_hook=collections.OrderedDict)
+        ok = got["result"]["compile"].startswith("elad-") and got["result"]["rpcport"] == node.port
+        want["result"]["compile"] = got["result"]["compile"]
+        want["result"]["rpcport"] = node.port
+        ok = ok and json.dumps(got) == json.dumps(want)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        ok = False
+    check("genesis 10_getnodestate.json: ServerInfo", s == 200 and ok, b)
     check("genesis node: exit 0", node.stop() == 0)
 
 

@@ -93,7 +93,8 @@ def chain_state(datadir, logfile):
     """Starts elad on datadir with RPC on a free 127.0.0.1 port, reads the tip and the UTXO-set
     summary, stops it with SIGTERM (which must exit 0) and returns the state as a dict."""
     port = free_port()
-    args = elad_args(datadir, "-rpcport=%d" % port, "-logfile=" + logfile)
+    # -rpcnoauth: a loopback-only node without the cookie (the reference's open server).
+    args = elad_args(datadir, "-rpcport=%d" % port, "-rpcnoauth", "-logfile=" + logfile)
     p = subprocess.Popen(args, cwd=datadir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         deadline = time.time() + 30

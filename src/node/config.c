@@ -3,8 +3,11 @@
 
 #include "rpc/rpc.h"
 
+#include <ela/address.h>
+
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +37,16 @@ static const char USAGE[] =
     "  -rpcuser=USER          JSON-RPC basic-auth user (RpcConfiguration.User)\n"
     "  -rpcpassword=PASS      JSON-RPC basic-auth password (RpcConfiguration.Pass)\n"
     "  -rpcallowip=IP         also accept JSON-RPC clients from IP (repeatable; 0.0.0.0: all)\n"
+    "  -rpccookiefile=FILE    cookie file when no password is set (default: DATADIR/.cookie)\n"
+    "  -rpcnoauth             no password and no cookie (only with a loopback -rpcbind)\n"
+    "  -rpcmaxclients=N       concurrent JSON-RPC connections (default: 64)\n"
+    "  -rpctimeout=SECONDS    time a client has to send a request or read a reply (default: 30)\n"
+    "  -paytoaddr=ADDR        mining reward address (PowConfiguration.PayToAddr)\n"
+    "  -minerinfo=TEXT        coinbase text of mined blocks (PowConfiguration.MinerInfo)\n"
+    "  -automining=0|1        start the CPU miner at boot (PowConfiguration.AutoMining)\n"
+    "  -maxmempool=MB         mempool size cap in MB of 10^6 bytes (default: 20)\n"
+    "  -mempoolexpiry=HOURS   drop mempool transactions older than this (default: 336)\n"
+    "  -persistmempool=0|1    save the mempool at shutdown and reload it (default: 1)\n"
     "  -printlevel=N          log level 0 debug, 1 info, 2 warn, 3 error, 4 fatal, 5 off\n"
     "  -loglevel=SPEC         LEVEL[,CATEGORY=LEVEL...], e.g. info,net=debug\n"
     "  -logfile=FILE          log file (default: DATADIR/logs/node/elad.log; '-': stderr only)\n"
@@ -155,7 +168,9 @@ enum opt_id {
     OPT_HELP, OPT_VERSION, OPT_DATADIR, OPT_CONF, OPT_REGNET, OPT_TESTNET, OPT_MAINNET,
     OPT_INSTANT, OPT_DBCACHE, OPT_REINDEX, OPT_LOADBLOCK, OPT_STOPAFTERIMPORT, OPT_ENABLERPC,
     OPT_RPCPORT, OPT_RPCBIND, OPT_RPCUSER, OPT_RPCPASSWORD, OPT_RPCALLOWIP, OPT_PRINTLEVEL,
-    OPT_LOGLEVEL, OPT_LOGFILE,
+    OPT_LOGLEVEL, OPT_LOGFILE, OPT_RPCCOOKIEFILE, OPT_RPCNOAUTH, OPT_RPCMAXCLIENTS,
+    OPT_RPCTIMEOUT, OPT_PAYTOADDR, OPT_MINERINFO, OPT_AUTOMINING, OPT_MAXMEMPOOL,
+    OPT_MEMPOOLEXPIRY, OPT_PERSISTMEMPOOL,
 };
 
 static const struct opt {
@@ -174,12 +189,27 @@ static const struct opt {
     {"rpcbind", OPT_RPCBIND, true},      {"rpcuser", OPT_RPCUSER, true},
     {"rpcpassword", OPT_RPCPASSWORD, true}, {"rpcallowip", OPT_RPCALLOWIP, true},
     {"printlevel", OPT_PRINTLEVEL, true}, {"loglevel", OPT_LOGLEVEL, true},
-    {"logfile", OPT_LOGFILE, true},
+    {"logfile", OPT_LOGFILE, true},      {"rpccookiefile", OPT_RPCCOOKIEFILE, true},
+    {"rpcnoauth", OPT_RPCNOAUTH, false}, {"rpcmaxclients", OPT_RPCMAXCLIENTS, true},
+    {"rpctimeout", OPT_RPCTIMEOUT, true}, {"paytoaddr", OPT_PAYTOADDR, true},
+    {"minerinfo", OPT_MINERINFO, true},  {"automining", OPT_AUTOMINING, false},
+    {"maxmempool", OPT_MAXMEMPOOL, true}, {"mempoolexpiry", OPT_MEMPOOLEXPIRY, true},
+    {"persistmempool", OPT_PERSISTMEMPOOL, false},
 };
+
+/* Upper bounds of the numeric options. */
+#define MAX_RPC_CLIENTS 4096ul
+#define MAX_RPC_TIMEOUT 3600ul
+#define MAX_MEMPOOL_MB (SIZE_MAX / 1000000u < 1000000u ? SIZE_MAX / 1000000u : 1000000u)
+#define MAX_MEMPOOL_EXPIRY_HOURS 87600ul /* ten years */
 
 /* The command line as given, before the config file is consulted. */
 typedef struct args {
     const char *datadir, *conf, *logfile, *loglevel, *rpcbind, *rpcuser, *rpcpassword;
+    const char *rpccookiefile, *paytoaddr, *minerinfo;
+    bool rpcnoauth;
+    long rpcmaxclients, rpctimeout, maxmempool, mempoolexpiry; /* -1: none */
+    int automining, persistmempool;                             /* -1: none */
     int net;              /* -1: none given */
     long printlevel;      /* -1: none */
     long rpcport;         /* -1: none */
@@ -291,6 +321,40 @@ static bool parse_args(args *a, int argc, char *const *argv, char *err, size_t e
                 return failf(err, errlen, "-logfile must not be empty (use '-' for stderr)");
             a->logfile = val;
             break;
+        case OPT_RPCCOOKIEFILE:
+            if (!*val)
+                return failf(err, errlen, "-rpccookiefile must not be empty");
+            a->rpccookiefile = val;
+            break;
+        case OPT_RPCNOAUTH: a->rpcnoauth = on; break;
+        case OPT_RPCMAXCLIENTS:
+            if (!parse_ulong(&n, val, 1, MAX_RPC_CLIENTS))
+                return failf(err, errlen, "-rpcmaxclients: expected a number of connections "
+                                          "from 1 to %lu, got '%s'", MAX_RPC_CLIENTS, val);
+            a->rpcmaxclients = (long)n;
+            break;
+        case OPT_RPCTIMEOUT:
+            if (!parse_ulong(&n, val, 1, MAX_RPC_TIMEOUT))
+                return failf(err, errlen, "-rpctimeout: expected seconds from 1 to %lu, got "
+                                          "'%s'", MAX_RPC_TIMEOUT, val);
+            a->rpctimeout = (long)n;
+            break;
+        case OPT_PAYTOADDR: a->paytoaddr = val; break;
+        case OPT_MINERINFO: a->minerinfo = val; break;
+        case OPT_AUTOMINING: a->automining = on; break;
+        case OPT_MAXMEMPOOL:
+            if (!parse_ulong(&n, val, 1, MAX_MEMPOOL_MB))
+                return failf(err, errlen, "-maxmempool: expected a size in MB from 1 to %lu, "
+                                          "got '%s'", (unsigned long)MAX_MEMPOOL_MB, val);
+            a->maxmempool = (long)n;
+            break;
+        case OPT_MEMPOOLEXPIRY:
+            if (!parse_ulong(&n, val, 1, MAX_MEMPOOL_EXPIRY_HOURS))
+                return failf(err, errlen, "-mempoolexpiry: expected hours from 1 to %lu, got "
+                                          "'%s'", MAX_MEMPOOL_EXPIRY_HOURS, val);
+            a->mempoolexpiry = (long)n;
+            break;
+        case OPT_PERSISTMEMPOOL: a->persistmempool = on; break;
         }
     }
     return true;
@@ -473,7 +537,9 @@ bool ela_node_config_load(ela_node_config *cfg, int argc, char *const *argv, cha
                           size_t errlen)
 {
     memset(cfg, 0, sizeof *cfg);
-    args a = {.net = -1, .printlevel = -1, .rpcport = -1, .dbcache = -1, .enablerpc = -1};
+    args a = {.net = -1, .printlevel = -1, .rpcport = -1, .dbcache = -1, .enablerpc = -1,
+              .rpcmaxclients = -1, .rpctimeout = -1, .maxmempool = -1, .mempoolexpiry = -1,
+              .automining = -1, .persistmempool = -1};
     json_t *conf = NULL;
     bool ok = false;
     const char *path = NULL;
@@ -512,6 +578,13 @@ bool ela_node_config_load(ela_node_config *cfg, int argc, char *const *argv, cha
     /* The network: flag, else ActiveNet, else regnet; then the effective ActiveNet is written
      * back so that the parameters are built for the same network. */
     ela_network net = ELA_NET_REGNET;
+    {
+        /* kept verbatim for getmininginfo.chain; NULL when the file has none */
+        bool dup;
+        const json_t *an = get_ci(conf, "ActiveNet", &dup);
+        if (an && json_is_string(an))
+            cfg->active_net = xstrdup(json_string_value(an));
+    }
     if (a.net >= 0) {
         net = (ela_network)a.net;
     } else {
@@ -582,6 +655,69 @@ bool ela_node_config_load(ela_node_config *cfg, int argc, char *const *argv, cha
         goto out;
     cfg->rpc_level = (int)ela_rpc_level_from_string(v ? json_string_value(v) : NULL);
 
+    /* RPC authentication and limits. Both user and password empty: the cookie, unless
+     * -rpcnoauth asks for the reference's open server, which only a loopback bind may be. */
+    cfg->rpc_cookie_path = a.rpccookiefile ? xstrdup(a.rpccookiefile)
+                                           : xjoin(cfg->datadir, "/", ".cookie");
+    cfg->rpc_no_auth = a.rpcnoauth;
+    if (cfg->rpc_no_auth && (*cfg->rpc_user || *cfg->rpc_password)) {
+        failf(err, errlen, "-rpcnoauth contradicts the configured JSON-RPC user or password "
+                           "(-rpcuser/-rpcpassword, RpcConfiguration.User/Pass)");
+        goto out;
+    }
+    if (cfg->rpc_enabled && cfg->rpc_no_auth && !is_loopback_text(cfg->rpc_bind)) {
+        failf(err, errlen, "-rpcnoauth needs a loopback JSON-RPC address, but it would listen on "
+                           "%s: set -rpcbind=127.0.0.1, or drop -rpcnoauth and use the cookie "
+                           "or -rpcuser/-rpcpassword", cfg->rpc_bind);
+        goto out;
+    }
+    cfg->rpc_max_clients = a.rpcmaxclients > 0 ? (unsigned)a.rpcmaxclients : 64u;
+    cfg->rpc_timeout = a.rpctimeout > 0 ? (unsigned)a.rpctimeout : 30u;
+
+    /* Mining. */
+    const json_t *pow, *payto = NULL, *minfo = NULL, *automine = NULL;
+    if (!conf_get(&pow, conf, NULL, "PowConfiguration", JSON_OBJECT, P, err, errlen) ||
+        !conf_get(&payto, pow, "PowConfiguration", "PayToAddr", JSON_STRING, P, err, errlen) ||
+        !conf_get(&minfo, pow, "PowConfiguration", "MinerInfo", JSON_STRING, P, err, errlen) ||
+        !conf_get(&automine, pow, "PowConfiguration", "AutoMining", JSON_TRUE, P, err, errlen))
+        goto out;
+    if (a.paytoaddr) {
+        if (!ela_address_to_program_hash(&cfg->payto, a.paytoaddr)) {
+            failf(err, errlen, "-paytoaddr: '%s' is not a valid address", a.paytoaddr);
+            goto out;
+        }
+        cfg->has_payto = true;
+    } else if (payto && *json_string_value(payto)) {
+        /* "" is the reference's default: no address */
+        if (!ela_address_to_program_hash(&cfg->payto, json_string_value(payto))) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "PowConfiguration.PayToAddr: '%.120s' is not a valid "
+                                      "address", json_string_value(payto));
+            conf_fail(err, errlen, P, msg);
+            goto out;
+        }
+        cfg->has_payto = true;
+    }
+    cfg->miner_info = xstrdup(a.minerinfo ? a.minerinfo : minfo ? json_string_value(minfo) : "");
+    cfg->auto_mining = a.automining >= 0 ? a.automining == 1
+                                         : automine ? json_is_true(automine) : false;
+    if (cfg->auto_mining && !cfg->has_payto) {
+        failf(err, errlen, "AutoMining (-automining) needs a reward address: set -paytoaddr or "
+                           "PowConfiguration.PayToAddr");
+        goto out;
+    }
+
+    /* Mempool. */
+    cfg->mempool_max_bytes = a.maxmempool > 0 ? (size_t)a.maxmempool * 1000000u
+                                              : (size_t)20000000u;
+    cfg->mempool_expiry = (int64_t)(a.mempoolexpiry > 0 ? a.mempoolexpiry : 336) * 3600;
+    cfg->persist_mempool = a.persistmempool >= 0 ? a.persistmempool == 1 : true;
+    {
+        char name[64];
+        snprintf(name, sizeof name, "/data/mempool-%s.dat", ela_network_name(net));
+        cfg->mempool_path = xjoin(cfg->datadir, name, "");
+    }
+
     /* Logging. */
     if (!conf_get(&v, conf, NULL, "PrintLevel", JSON_INTEGER, P, err, errlen))
         goto out;
@@ -651,5 +787,9 @@ void ela_node_config_clear(ela_node_config *cfg)
     for (size_t i = 0; i < cfg->n_rpc_allow; i++)
         free(cfg->rpc_allow[i]);
     free(cfg->rpc_allow);
+    free(cfg->rpc_cookie_path);
+    free(cfg->miner_info);
+    free(cfg->mempool_path);
+    free(cfg->active_net);
     memset(cfg, 0, sizeof *cfg);
 }

@@ -6,12 +6,16 @@
 #include <ela/log.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/util.h>
 
+#include <openssl/rand.h>
+
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -20,6 +24,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 /* ---- error texts ------------------------------------------------------------------------- */
 
@@ -1035,13 +1041,38 @@ bool ela_rpc_ip_allowed(const char *ip, const char *const *allow, size_t n_allow
 
 /* ---- HTTP server --------------------------------------------------------------------------- */
 
+/* libevent 2.1 (Debian 12) has no connection limit of its own and tells nobody when it accepts
+ * a connection. The server learns of each one through the bufferevent hook (evhttp_set_bevcb,
+ * called as it accepts), then, from an event activated there and so run before the loop polls
+ * again, finds the connection (the bufferevent's callback argument, checked against
+ * evhttp_connection_get_bufferevent) and attaches a close callback and a deadline timer to it.
+ * The count of attached connections is the limit's; the close callback keeps it exact. */
+typedef struct rpc_conn {
+    struct ela_rpc_server *s;
+    struct bufferevent *bev;
+    struct evhttp_connection *evcon; /* NULL until attached */
+    struct event *timer;             /* attach, then the request deadline */
+    /* The after_reply hook of a reply sent on this connection (run once it closes). */
+    void (*after_reply)(void *arg);
+    void *after_reply_arg;
+    struct rpc_conn *prev, *next;
+} rpc_conn;
+
 struct ela_rpc_server {
+    struct event_base *base;
     struct evhttp *http;
+    struct evhttp_bound_socket *bound;
     ela_rpc_table *table;
     bool need_auth;
     uint8_t auth_hash[32]; /* SHA-256 of the expected Authorization header */
     char **allow;
     size_t n_allow;
+    char *cookie_path; /* the cookie file written, removed at free */
+    unsigned max_clients, timeout;
+    rpc_conn *conns;   /* every connection known, attached or not */
+    size_t n_attached;
+    uint64_t n_refused; /* connections over max_clients */
+    time_t last_refusal_warning;
 };
 
 static char *base64(const uint8_t *p, size_t len)
@@ -1077,6 +1108,129 @@ static const char *reason_phrase(int status)
     }
 }
 
+/* ---- connection tracking ---- */
+
+static void conn_unlink(rpc_conn *c)
+{
+    ela_rpc_server *s = c->s;
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        s->conns = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    if (c->evcon)
+        s->n_attached--;
+    if (c->timer)
+        event_free(c->timer);
+    free(c);
+}
+
+/* evhttp is closing the connection (the client left, a timeout, the reply of a closing
+ * connection was written, or the server is being freed). */
+static void conn_closed(struct evhttp_connection *evcon, void *arg)
+{
+    rpc_conn *c = arg;
+    void (*hook)(void *) = c->after_reply;
+    void *hook_arg = c->after_reply_arg;
+    conn_unlink(c);
+    if (hook)
+        hook(hook_arg);
+}
+
+static void arm_deadline(rpc_conn *c)
+{
+    struct timeval tv = {(time_t)c->s->timeout, 0};
+    evtimer_add(c->timer, &tv);
+}
+
+static void conn_timer(evutil_socket_t fd, short what, void *arg)
+{
+    rpc_conn *c = arg;
+    ela_rpc_server *s = c->s;
+    if (c->evcon) {
+        /* the deadline of the request passed */
+        ela_log_debug(ELA_LOGC_RPC, "closing a connection that sent no complete request in "
+                      "%u s", s->timeout);
+        evhttp_connection_free(c->evcon); /* runs conn_closed */
+        return;
+    }
+    /* attach: evhttp has set the bufferevent's callbacks with its connection as argument */
+    void *cbarg = NULL;
+    bufferevent_getcb(c->bev, NULL, NULL, NULL, &cbarg);
+    struct evhttp_connection *evcon = cbarg;
+    if (!evcon || evhttp_connection_get_bufferevent(evcon) != c->bev) {
+        /* not the libevent this was written for: serve without tracking this one */
+        ela_log_error(ELA_LOGC_RPC, "cannot track a JSON-RPC connection (libevent internals "
+                      "changed); connection limit and deadline not applied");
+        conn_unlink(c);
+        return;
+    }
+    c->evcon = evcon;
+    s->n_attached++;
+    evhttp_connection_set_closecb(evcon, conn_closed, c);
+    if (s->n_attached > s->max_clients) {
+        char *host = NULL;
+        ev_uint16_t port = 0;
+        evhttp_connection_get_peer(evcon, &host, &port);
+        /* a warning at most every 10 s (a flood must not flood the log), debug otherwise */
+        time_t now = time(NULL);
+        s->n_refused++;
+        if (now - s->last_refusal_warning >= 10) {
+            ela_log_warn(ELA_LOGC_RPC, "refusing a JSON-RPC connection from %s: %u connections "
+                         "open (-rpcmaxclients); %llu refused so far", host ? host : "?",
+                         s->max_clients, (unsigned long long)s->n_refused);
+            s->last_refusal_warning = now;
+        } else {
+            ela_log_debug(ELA_LOGC_RPC, "refusing a JSON-RPC connection from %s",
+                          host ? host : "?");
+        }
+        evhttp_connection_free(evcon); /* runs conn_closed */
+        return;
+    }
+    arm_deadline(c);
+}
+
+/* evhttp accepted a connection and asks for its bufferevent. */
+static struct bufferevent *new_bev(struct event_base *base, void *arg)
+{
+    ela_rpc_server *s = arg;
+    struct bufferevent *bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+    if (!bev)
+        return NULL; /* evhttp tries its own, untracked */
+    rpc_conn *c = ela_xcalloc(1, sizeof *c);
+    c->s = s;
+    c->bev = bev;
+    c->timer = evtimer_new(base, conn_timer, c);
+    if (!c->timer)
+        abort();
+    c->next = s->conns;
+    if (s->conns)
+        s->conns->prev = c;
+    s->conns = c;
+    /* Runs in this loop iteration, after evhttp has finished setting the connection up and
+     * before any of its data is read. */
+    event_active(c->timer, EV_TIMEOUT, 1);
+    return bev;
+}
+
+static rpc_conn *find_conn(ela_rpc_server *s, struct evhttp_connection *evcon)
+{
+    for (rpc_conn *c = s->conns; c; c = c->next)
+        if (c->evcon == evcon)
+            return c;
+    return NULL;
+}
+
+/* The reply was written: the client gets `timeout` seconds for its next request. */
+static void reply_done(struct evhttp_request *req, void *arg)
+{
+    ela_rpc_server *s = arg;
+    rpc_conn *c = find_conn(s, evhttp_request_get_connection(req));
+    if (c)
+        arm_deadline(c);
+}
+
 static void after_reply_closed(struct evhttp_connection *conn, void *arg)
 {
     ela_rpc_reply *hook = arg;
@@ -1086,10 +1240,12 @@ static void after_reply_closed(struct evhttp_connection *conn, void *arg)
 
 /* Sends body (taken over) with status; Content-Length always, as HTTP/1.0 clients (btcpool)
  * need it and evhttp adds it only for HTTP/1.1 and keep-alive. */
-static void send_reply(struct evhttp_request *req, int status, char *body,
+static void send_reply(ela_rpc_server *s, struct evhttp_request *req, int status, char *body,
                        const ela_rpc_reply *hook)
 {
     struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+    struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+    rpc_conn *c = find_conn(s, evcon);
     size_t len = strlen(body);
     char clen[32];
     snprintf(clen, sizeof clen, "%zu", len);
@@ -1099,10 +1255,16 @@ static void send_reply(struct evhttp_request *req, int status, char *body,
         /* The reply must reach the client before the hook (stop) runs: ask evhttp to close the
          * connection once it is written, and run the hook when it closes. */
         evhttp_add_header(h, "Connection", "close");
-        ela_rpc_reply *copy = ela_xmemdup(hook, sizeof *hook);
-        evhttp_connection_set_closecb(evhttp_request_get_connection(req), after_reply_closed,
-                                      copy);
+        if (c) {
+            c->after_reply = hook->after_reply;
+            c->after_reply_arg = hook->after_reply_arg;
+        } else {
+            ela_rpc_reply *copy = ela_xmemdup(hook, sizeof *hook);
+            evhttp_connection_set_closecb(evcon, after_reply_closed, copy);
+        }
     }
+    if (c)
+        evhttp_request_set_on_complete_cb(req, reply_done, s);
     struct evbuffer *buf = evbuffer_new();
     if (!buf)
         abort();
@@ -1112,10 +1274,10 @@ static void send_reply(struct evhttp_request *req, int status, char *body,
     evbuffer_free(buf);
 }
 
-static void send_transport_error(struct evhttp_request *req, int status, int code,
-                                 const char *msg)
+static void send_transport_error(ela_rpc_server *s, struct evhttp_request *req, int status,
+                                 int code, const char *msg)
 {
-    send_reply(req, status, ela_rpc_transport_error(code, msg), NULL);
+    send_reply(s, req, status, ela_rpc_transport_error(code, msg), NULL);
 }
 
 static void peer_ip(struct evhttp_request *req, char *out, size_t outlen)
@@ -1138,21 +1300,25 @@ static void peer_ip(struct evhttp_request *req, char *out, size_t outlen)
 static void on_request(struct evhttp_request *req, void *arg)
 {
     ela_rpc_server *s = arg;
+    /* The request is complete: its deadline is over (the reply's writes have evhttp's). */
+    rpc_conn *c = find_conn(s, evhttp_request_get_connection(req));
+    if (c)
+        evtimer_del(c->timer);
     char ip[64];
     peer_ip(req, ip, sizeof ip);
     if (!ela_rpc_ip_allowed(ip, (const char *const *)s->allow, s->n_allow)) {
         ela_log_debug(ELA_LOGC_RPC, "refused client %s: not in WhiteIPList", ip);
-        send_transport_error(req, 403, ELA_RPC_INTERNAL_ERROR, "Client ip is not allowed");
+        send_transport_error(s, req, 403, ELA_RPC_INTERNAL_ERROR, "Client ip is not allowed");
         return;
     }
     if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
-        send_transport_error(req, 405, ELA_RPC_INTERNAL_ERROR,
+        send_transport_error(s, req, 405, ELA_RPC_INTERNAL_ERROR,
                              "JSON-RPC protocol only allows POST method");
         return;
     }
     struct evkeyvalq *in = evhttp_request_get_input_headers(req);
     if (!ela_rpc_content_type_ok(evhttp_find_header(in, "Content-Type"))) {
-        send_transport_error(req, 415, ELA_RPC_INTERNAL_ERROR,
+        send_transport_error(s, req, 415, ELA_RPC_INTERNAL_ERROR,
                              "JSON-RPC need content type to be application/json or text/plain");
         return;
     }
@@ -1169,21 +1335,85 @@ static void on_request(struct evhttp_request *req, void *arg)
         }
         if (diff) {
             ela_log_debug(ELA_LOGC_RPC, "client %s failed authentication", ip);
-            send_transport_error(req, 401, ELA_RPC_INTERNAL_ERROR, "Client authenticate failed");
+            send_transport_error(s, req, 401, ELA_RPC_INTERNAL_ERROR,
+                                 "Client authenticate failed");
             return;
         }
     }
     struct evbuffer *body = evhttp_request_get_input_buffer(req);
     size_t len = evbuffer_get_length(body);
     if (len > ELA_RPC_MAX_BODY) {
-        send_transport_error(req, 400, ELA_RPC_INVALID_REQUEST,
+        send_transport_error(s, req, 400, ELA_RPC_INVALID_REQUEST,
                              "JSON-RPC request reading error:http: request body too large");
         return;
     }
     const char *p = len ? (const char *)evbuffer_pullup(body, -1) : "";
     ela_rpc_reply r;
     ela_rpc_process(&r, s->table, p, len);
-    send_reply(req, r.status, r.body, &r);
+    send_reply(s, req, r.status, r.body, &r);
+}
+
+/* ---- cookie ---- */
+
+/* Writes "__cookie__:<hex>" to path through a temporary file created 0600 and renamed into
+ * place, so that a reader never sees a partial or world-readable cookie. */
+static bool write_cookie(const char *path, const char *content, char *err, size_t errlen)
+{
+    size_t pl = strlen(path);
+    char *tmp = ela_xmalloc(pl + 5);
+    memcpy(tmp, path, pl);
+    memcpy(tmp + pl, ".tmp", 5);
+    unlink(tmp); /* a leftover of a crash; O_EXCL below refuses anything else */
+    bool ok = false;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot create the RPC cookie file %s: %s", tmp, strerror(errno));
+        free(tmp);
+        return false;
+    }
+    size_t len = strlen(content), off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, content + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        off += (size_t)w;
+    }
+    if (off == len && fsync(fd) == 0 && close(fd) == 0) {
+        fd = -1;
+        ok = rename(tmp, path) == 0;
+    }
+    if (!ok) {
+        snprintf(err, errlen, "cannot write the RPC cookie file %s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        unlink(tmp);
+    }
+    free(tmp);
+    return ok;
+}
+
+/* The expected Authorization header of user:password, as its SHA-256. */
+static void set_auth(ela_rpc_server *s, const char *user, const char *pass)
+{
+    size_t ul = strlen(user), pl = strlen(pass);
+    uint8_t *login = ela_xmalloc(ul + pl + 1);
+    memcpy(login, user, ul);
+    login[ul] = ':';
+    memcpy(login + ul + 1, pass, pl);
+    char *b64 = base64(login, ul + pl + 1);
+    size_t hl = strlen(b64) + 7;
+    char *header = ela_xmalloc(hl);
+    snprintf(header, hl, "Basic %s", b64);
+    ela_sha256(s->auth_hash, (const uint8_t *)header, strlen(header));
+    s->need_auth = true;
+    ela_memzero(login, ul + pl + 1);
+    ela_memzero(b64, strlen(b64));
+    ela_memzero(header, hl);
+    free(login);
+    free(b64);
+    free(header);
 }
 
 ela_rpc_server *ela_rpc_server_start(struct event_base *base, ela_rpc_table *t,
@@ -1191,7 +1421,10 @@ ela_rpc_server *ela_rpc_server_start(struct event_base *base, ela_rpc_table *t,
                                      size_t errlen)
 {
     ela_rpc_server *s = ela_xcalloc(1, sizeof *s);
+    s->base = base;
     s->table = t;
+    s->max_clients = opt->max_clients ? opt->max_clients : 64;
+    s->timeout = opt->timeout ? opt->timeout : 30;
     s->http = evhttp_new(base);
     if (!s->http) {
         snprintf(err, errlen, "cannot create the HTTP server");
@@ -1201,57 +1434,97 @@ ela_rpc_server *ela_rpc_server_start(struct event_base *base, ela_rpc_table *t,
     /* One byte over the limit reaches the handler, which answers as the reference (400);
      * larger bodies get evhttp's 413 without being read. */
     evhttp_set_max_body_size(s->http, (ev_ssize_t)ELA_RPC_MAX_BODY + 1);
-    evhttp_set_max_headers_size(s->http, 1 << 20);
-    evhttp_set_timeout(s->http, 60);
+    evhttp_set_max_headers_size(s->http, (ev_ssize_t)ELA_RPC_MAX_HEADERS);
+    evhttp_set_timeout(s->http, (int)s->timeout);
     /* Every method reaches the handler so that the reply is the reference's JSON 405. */
     evhttp_set_allowed_methods(s->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
                                             EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
                                             EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE |
                                             EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
     evhttp_set_gencb(s->http, on_request, s);
+    evhttp_set_bevcb(s->http, new_bev, s);
 
-    const char *user = opt->user ? opt->user : "", *pass = opt->password ? opt->password : "";
-    if (*user || *pass) {
-        size_t ul = strlen(user), pl = strlen(pass);
-        uint8_t *login = ela_xmalloc(ul + pl + 1);
-        memcpy(login, user, ul);
-        login[ul] = ':';
-        memcpy(login + ul + 1, pass, pl);
-        char *b64 = base64(login, ul + pl + 1);
-        size_t hl = strlen(b64) + 7;
-        char *header = ela_xmalloc(hl);
-        snprintf(header, hl, "Basic %s", b64);
-        ela_sha256(s->auth_hash, (const uint8_t *)header, strlen(header));
-        s->need_auth = true;
-        ela_memzero(login, ul + pl + 1);
-        ela_memzero(b64, strlen(b64));
-        ela_memzero(header, hl);
-        free(login);
-        free(b64);
-        free(header);
-    }
     s->n_allow = opt->n_allow_ips;
     s->allow = ela_xcalloc(s->n_allow ? s->n_allow : 1, sizeof *s->allow);
     for (size_t i = 0; i < s->n_allow; i++)
         s->allow[i] = ela_xmemdup(opt->allow_ips[i], strlen(opt->allow_ips[i]) + 1);
 
-    if (!evhttp_bind_socket_with_handle(s->http, opt->bind, opt->port)) {
+    s->bound = evhttp_bind_socket_with_handle(s->http, opt->bind, opt->port);
+    if (!s->bound) {
         snprintf(err, errlen, "cannot listen for JSON-RPC on %s port %u: %s", opt->bind,
                  (unsigned)opt->port, strerror(errno));
         ela_rpc_server_free(s);
         return NULL;
     }
-    ela_log_info(ELA_LOGC_RPC, "JSON-RPC listening on %s port %u%s", opt->bind,
-                 (unsigned)opt->port, s->need_auth ? " (basic auth)" : "");
+
+    /* Credentials only once listening, so that a node that cannot start leaves the cookie of
+     * a running one alone. */
+    const char *user = opt->user ? opt->user : "", *pass = opt->password ? opt->password : "";
+    const char *mode = "no auth";
+    if (*user || *pass) {
+        set_auth(s, user, pass);
+        mode = "basic auth";
+    } else if (opt->cookie_path) {
+        uint8_t rnd[32];
+        if (RAND_bytes(rnd, sizeof rnd) != 1) {
+            snprintf(err, errlen, "cannot draw random bytes for the RPC cookie");
+            ela_rpc_server_free(s);
+            return NULL;
+        }
+        char cookie[sizeof ELA_RPC_COOKIE_USER + 1 + 64];
+        size_t o = (size_t)snprintf(cookie, sizeof cookie, "%s:", ELA_RPC_COOKIE_USER);
+        for (size_t i = 0; i < sizeof rnd; i++)
+            o += (size_t)snprintf(cookie + o, sizeof cookie - o, "%02x", rnd[i]);
+        ela_memzero(rnd, sizeof rnd);
+        if (!write_cookie(opt->cookie_path, cookie, err, errlen)) {
+            ela_memzero(cookie, sizeof cookie);
+            ela_rpc_server_free(s);
+            return NULL;
+        }
+        s->cookie_path = ela_xmemdup(opt->cookie_path, strlen(opt->cookie_path) + 1);
+        set_auth(s, ELA_RPC_COOKIE_USER, cookie + sizeof ELA_RPC_COOKIE_USER);
+        ela_memzero(cookie, sizeof cookie);
+        mode = "cookie auth";
+    }
+    ela_log_info(ELA_LOGC_RPC, "JSON-RPC listening on %s port %u (%s%s%s; at most %u "
+                 "connections, %u s timeout)", opt->bind, (unsigned)ela_rpc_server_port(s),
+                 mode, s->cookie_path ? ": " : "", s->cookie_path ? s->cookie_path : "",
+                 s->max_clients, s->timeout);
     return s;
 }
+
+uint16_t ela_rpc_server_port(const ela_rpc_server *s)
+{
+    if (!s || !s->bound)
+        return 0;
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    evutil_socket_t fd = evhttp_bound_socket_get_fd(s->bound);
+    if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
+        return 0;
+    if (ss.ss_family == AF_INET)
+        return ntohs(((const struct sockaddr_in *)(const void *)&ss)->sin_port);
+    if (ss.ss_family == AF_INET6)
+        return ntohs(((const struct sockaddr_in6 *)(const void *)&ss)->sin6_port);
+    return 0;
+}
+
+size_t ela_rpc_server_connections(const ela_rpc_server *s) { return s ? s->n_attached : 0; }
 
 void ela_rpc_server_free(ela_rpc_server *s)
 {
     if (!s)
         return;
     if (s->http)
-        evhttp_free(s->http);
+        evhttp_free(s->http); /* closes every connection: conn_closed for the attached ones */
+    while (s->conns)          /* those accepted in the last iteration, never attached */
+        conn_unlink(s->conns);
+    if (s->cookie_path) {
+        if (unlink(s->cookie_path) != 0 && errno != ENOENT)
+            ela_log_warn(ELA_LOGC_RPC, "cannot remove the RPC cookie file %s: %s",
+                         s->cookie_path, strerror(errno));
+        free(s->cookie_path);
+    }
     for (size_t i = 0; i < s->n_allow; i++)
         free(s->allow[i]);
     free(s->allow);

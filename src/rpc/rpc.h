@@ -4,7 +4,24 @@
  *
  * The envelope is a pure function of the request body (ela_rpc_process) so that it can be unit
  * tested and fuzzed without sockets; the server (ela_rpc_server_start) adds the HTTP rules: POST
- * only, Content-Type, Basic auth, the client IP filter and the 8 MiB body limit.
+ * only, Content-Type, Basic auth (a configured password or the cookie), the client IP filter
+ * and the limits.
+ *
+ * Limits (spec/p2p-rpc.md §10.1, and what a node on the network needs besides):
+ *   - body: up to ELA_RPC_MAX_BODY (8 MiB) is read. A body of exactly one byte more gets the
+ *     reference's reply (400, -32600 "http: request body too large"); a Content-Length larger
+ *     than that is refused by evhttp with 413 without reading the body (the reference would
+ *     read 8 MiB of it first, then answer 400);
+ *   - request line and headers together: ELA_RPC_MAX_HEADERS (64 KiB; the reference's Go
+ *     server allows 1 MiB, then answers 431), beyond which evhttp answers 400 and closes;
+ *   - time: a client must deliver each request within `timeout` seconds of connecting (or of
+ *     the previous reply) and every read or write must progress within that time, else the
+ *     connection is closed, so a client sending half a request and stalling holds one
+ *     connection slot for at most `timeout` seconds; it never delays other clients (the server
+ *     never blocks: evhttp is event driven);
+ *   - connections: at most `max_clients` at once; one more is accepted and closed at once
+ *     (no HTTP reply: it is refused before a request is read), and logged.
+ * HTTP/1.0 clients (btcpool) get Content-Length and the connection closed after the reply.
  *
  * Replies are written byte for byte as the reference writes them (Go's encoding/json through
  * ela_json_dumps): a method reply is {"jsonrpc","result","id","error"} in that order, an error
@@ -48,6 +65,10 @@ enum {
 
 /* Largest request body accepted (the reference's MaxRPCRead). */
 #define ELA_RPC_MAX_BODY (8u * 1024u * 1024u)
+/* Largest request line plus headers. */
+#define ELA_RPC_MAX_HEADERS (64u * 1024u)
+/* The user name of cookie authentication (as Bitcoin Core's). */
+#define ELA_RPC_COOKIE_USER "__cookie__"
 
 /* The reference's RPCServiceLevel (§10.5). A gated method runs only when its level is at or
  * above the configured one; ELA_RPC_UNGATED methods always run. */
@@ -172,6 +193,13 @@ typedef struct ela_rpc_server_options {
     /* Client addresses allowed besides loopback (the reference's WhiteIPList). */
     const char *const *allow_ips;
     size_t n_allow_ips;
+    /* Cookie auth: when user and password are both empty and this is set, the server writes
+     * ELA_RPC_COOKIE_USER ":" <64 hex digits from RAND_bytes> to this file (mode 0600, written
+     * to a temporary file and renamed into place) once it listens, requires Basic auth with
+     * it, and removes the file when freed. NULL: no cookie (no auth with no password). */
+    const char *cookie_path;
+    unsigned max_clients; /* concurrent connections; 0: 64 */
+    unsigned timeout;     /* seconds (see the limits above); 0: 30 */
 } ela_rpc_server_options;
 
 typedef struct ela_rpc_server ela_rpc_server;
@@ -181,8 +209,15 @@ typedef struct ela_rpc_server ela_rpc_server;
 ela_rpc_server *ela_rpc_server_start(struct event_base *base, ela_rpc_table *t,
                                      const ela_rpc_server_options *opt, char *err,
                                      size_t errlen);
-/* Closes the listener and every connection. ela_rpc_server_free(NULL) is a no-op. */
+/* Closes the listener and every connection, and removes the cookie file it wrote.
+ * ela_rpc_server_free(NULL) is a no-op. */
 void ela_rpc_server_free(ela_rpc_server *s);
+
+/* The port the server listens on (the one the system chose when opt->port was 0). */
+uint16_t ela_rpc_server_port(const ela_rpc_server *s);
+
+/* Connections open now (refused ones are not counted once closed). */
+size_t ela_rpc_server_connections(const ela_rpc_server *s);
 
 /* ---- chain methods (rpc_chain.c) ----------------------------------------------------------- */
 
