@@ -588,10 +588,11 @@ START_TEST(rpc_methods)
                "{\"jsonrpc\":\"2.0\",\"result\":null,\"id\":1,\"error\":{\"code\":44001,\"id\":1,"
                "\"message\":\"cannot find transaction in blockchain and transactionpool\"}}");
 
-    /* listunspent: null (not []) for an address with nothing; an array for a funded one. */
+    /* listunspent: [] for an address with nothing (the reference says null: a deliberate
+     * difference); an array of UTXOs for a funded one. */
     rpc_expect(t, "{\"method\":\"listunspent\",\"params\":{\"addresses\":"
                   "[\"EgATHA9UFjVDnMG7iAGBCvaPV4h8M5YLcA\"]},\"id\":1}",
-               "{\"jsonrpc\":\"2.0\",\"result\":null,\"id\":1,\"error\":null}");
+               "{\"jsonrpc\":\"2.0\",\"result\":[],\"id\":1,\"error\":null}");
     rpc_expect(t, "{\"method\":\"listunspent\",\"params\":{\"addresses\":[\"nope\"]},\"id\":1}",
                "{\"jsonrpc\":\"2.0\",\"result\":null,\"id\":1,\"error\":{\"code\":42002,\"id\":1,"
                "\"message\":\"invalid address, nope\"}}");

@@ -328,7 +328,9 @@ static json_t *m_listunspent(ela_rpc_call *call)
     if (!ela_rpc_param_bool(&spendable, call->params, "spendable"))
         spendable = false;
     uint32_t tip = ela_chain_height(n->chain);
-    json_t *result = NULL; /* the reference's nil slice: null when nothing is found */
+    /* The reference answers null (its nil slice) when nothing is found; a client iterating
+     * over the result must then special-case it. elad answers [] (doc/JSON-RPC.md). */
+    json_t *result = checked(json_array());
     for (size_t i = 0; i < json_array_size(addrs); i++) {
         const char *address = json_string_value(json_array_get(addrs, i));
         ela_uint168 ph;
@@ -352,16 +354,13 @@ static json_t *m_listunspent(ela_rpc_call *call)
             }
             bool keep = type_filter(type, &coin) && !(spendable && immature_coinbase(n, &coin, tip))
                         && u->value != 0;
-            if (keep) {
-                if (!result)
-                    result = checked(json_array());
+            if (keep)
                 json_array_append_new(result, utxo_info(u, &coin, address, tip));
-            }
             ela_coin_clear(&coin);
         }
         free(l.v);
     }
-    return result ? result : json_null();
+    return result;
 }
 
 static json_t *m_getutxosbyamount(ela_rpc_call *call)
