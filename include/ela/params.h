@@ -188,4 +188,12 @@ void ela_params_set_instant_block(ela_params *p);
  * configured). ela_params_apply_config calls it last. */
 void ela_params_enforce(ela_params *p);
 
+/* Fixed program hashes of spec/consensus.md §1.7 (the same on every network; defined with the
+ * transaction rules that check them). */
+extern const ela_uint168 ela_ph_destroy;       /* ELANULLXXX… */
+extern const ela_uint168 ela_ph_cr_assets;     /* CRASSETSXXX… */
+extern const ela_uint168 ela_ph_cr_expenses;   /* CREXPENSESXXX… */
+extern const ela_uint168 ela_ph_stake_pool;    /* STAKEPooLXXX… */
+extern const ela_uint168 ela_ph_did_sidechain; /* XKUh4GLh… (DIDSideChainAddress) */
+
 #endif /* ELA_PARAMS_H */

@@ -99,19 +99,19 @@
 #define MAX_OUTPUTS 65535u
 #define MAX_VOTE_PRODUCERS 36u /* outputpayload.MaxVoteProducersPerTransaction */
 
-const ela_uint168 ela_txcheck_destroy_ph = {{0x21, 0x20, 0xfe, 0xe5, 0xd7, 0xeb, 0x3e, 0x5c, 0x7d,
+const ela_uint168 ela_ph_destroy = {{0x21, 0x20, 0xfe, 0xe5, 0xd7, 0xeb, 0x3e, 0x5c, 0x7d,
                                              0x31, 0x97, 0xfe, 0xcf, 0x6c, 0x0d, 0xe3, 0x0f, 0x88,
                                              0x9a, 0xce, 0xf7}};
-const ela_uint168 ela_txcheck_cr_assets_ph = {{0x1c, 0x5f, 0x6c, 0x3e, 0x9f, 0x0c, 0x9a, 0x71,
+const ela_uint168 ela_ph_cr_assets = {{0x1c, 0x5f, 0x6c, 0x3e, 0x9f, 0x0c, 0x9a, 0x71,
                                                0x10, 0xb8, 0xeb, 0x6e, 0x37, 0x02, 0x63, 0x0f,
                                                0x71, 0x27, 0x4d, 0xf1, 0xc0}};
-const ela_uint168 ela_txcheck_cr_expenses_ph = {{0x1c, 0x60, 0x32, 0x09, 0xff, 0x5d, 0x86, 0x54,
+const ela_uint168 ela_ph_cr_expenses = {{0x1c, 0x60, 0x32, 0x09, 0xff, 0x5d, 0x86, 0x54,
                                                  0x2d, 0x26, 0x1a, 0x8d, 0x22, 0x7f, 0xe0, 0xf5,
                                                  0xee, 0x2c, 0x4e, 0xd2, 0xd3}};
-const ela_uint168 ela_txcheck_stake_pool_ph = {{0x3f, 0x40, 0x5c, 0x9e, 0x71, 0x3f, 0x20, 0x13,
+const ela_uint168 ela_ph_stake_pool = {{0x3f, 0x40, 0x5c, 0x9e, 0x71, 0x3f, 0x20, 0x13,
                                                 0xa3, 0x16, 0x39, 0x49, 0xbd, 0xd6, 0xf0, 0xbc,
                                                 0xad, 0xd6, 0xc8, 0xf5, 0xab}};
-const ela_uint168 ela_txcheck_did_sidechain_ph = {{0x4b, 0x59, 0x29, 0xcb, 0xd0, 0x94, 0x01,
+const ela_uint168 ela_ph_did_sidechain = {{0x4b, 0x59, 0x29, 0xcb, 0xd0, 0x94, 0x01,
                                                    0xeb, 0x2c, 0xe4, 0x13, 0x4c, 0xb5, 0xee,
                                                    0x11, 0x7a, 0x01, 0x15, 0x2c, 0x38, 0x7e}};
 const ela_uint256 ela_txcheck_ela_asset = {{0xb0, 0x37, 0xdb, 0x96, 0x4a, 0x23, 0x14, 0x58,
@@ -618,8 +618,8 @@ static bool output_address_ok(const ela_params *p, const ela_uint168 *ph, uint32
 {
     if (h < p->check_address_height)
         return true;
-    if (ela_uint168_is_zero(ph) || ela_uint168_equal(ph, &ela_txcheck_cr_assets_ph) ||
-        ela_uint168_equal(ph, &ela_txcheck_cr_expenses_ph))
+    if (ela_uint168_is_zero(ph) || ela_uint168_equal(ph, &ela_ph_cr_assets) ||
+        ela_uint168_equal(ph, &ela_ph_cr_expenses))
         return true;
     switch (ph->b[0]) {
     case ELA_PREFIX_STANDARD:
@@ -783,7 +783,7 @@ bool ela_txcheck_exchange_votes_outputs(ela_validation_state *st, const ela_para
             return ela_validation_invalid(st, ELA_ERR_INVALID_OUTPUT,
                                           "bad-exchangevotes-outputs", "stake address");
     }
-    if (!ela_uint168_equal(&o0->program_hash, &ela_txcheck_stake_pool_ph))
+    if (!ela_uint168_equal(&o0->program_hash, &ela_ph_stake_pool))
         return ela_validation_invalid(st, ELA_ERR_INVALID_OUTPUT, "bad-exchangevotes-outputs",
                                       "output 0 not to the stake pool");
     if (single && tx->output_count == 2) {
@@ -827,8 +827,8 @@ static bool check_outputs(ela_validation_state *st, const ela_params *p, const e
             return ela_validation_invalid(st, ELA_ERR_INVALID_OUTPUT, "bad-txns-vout-toomany",
                                           NULL);
         if (tx->output_count != 2 ||
-            !ela_uint168_equal(&tx->outputs[0].program_hash, &ela_txcheck_cr_expenses_ph) ||
-            !ela_uint168_equal(&tx->outputs[1].program_hash, &ela_txcheck_cr_assets_ph))
+            !ela_uint168_equal(&tx->outputs[0].program_hash, &ela_ph_cr_expenses) ||
+            !ela_uint168_equal(&tx->outputs[1].program_hash, &ela_ph_cr_assets))
             return ela_validation_invalid(st, ELA_ERR_INVALID_OUTPUT,
                                           "bad-appropriation-outputs", NULL);
         return check_output_list(st, p, tx, h);

@@ -9,12 +9,6 @@
 #include <ela/uint256.h>
 #include <ela/validation.h>
 
-/* Fixed program hashes of spec/consensus.md §1.7 (the same on every network). */
-extern const ela_uint168 ela_txcheck_destroy_ph;     /* ELANULLXXX… */
-extern const ela_uint168 ela_txcheck_cr_assets_ph;   /* CRASSETSXXX… */
-extern const ela_uint168 ela_txcheck_cr_expenses_ph; /* CREXPENSESXXX… */
-extern const ela_uint168 ela_txcheck_stake_pool_ph;  /* STAKEPooLXXX… */
-extern const ela_uint168 ela_txcheck_did_sidechain_ph; /* XKUh4GLh… (DIDSideChainAddress) */
 /* The ELA asset id, internal byte order (spec/consensus.md §1.1). */
 extern const ela_uint256 ela_txcheck_ela_asset;
 

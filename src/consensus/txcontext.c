@@ -434,7 +434,7 @@ static bool crosschain_v1(const cx *c)
         if (o->type != ELA_OUTPUT_CROSSCHAIN)
             return payload_fail(c, "bad-crosschain-output-type", NULL);
         if (c->ctx->height >= c->p->prohibit_transfer_to_did_height &&
-            ela_uint168_equal(&o->program_hash, &ela_txcheck_did_sidechain_ph))
+            ela_uint168_equal(&o->program_hash, &ela_ph_did_sidechain))
             return payload_fail(c, "bad-crosschain-did", NULL);
         if (prefix_of(&o->program_hash) != ELA_PREFIX_CROSSCHAIN)
             return payload_fail(c, "bad-crosschain-output-address", NULL);
@@ -766,7 +766,7 @@ static bool check_after_special(const cx *c)
 
     /* Step 11. */
     for (size_t i = 0; i < tx->input_count; i++)
-        if (ela_uint168_equal(&c->refs[i].out.program_hash, &ela_txcheck_destroy_ph))
+        if (ela_uint168_equal(&c->refs[i].out.program_hash, &ela_ph_destroy))
             return ela_validation_invalid(c->st, ELA_ERR_INVALID_INPUT, "bad-txns-destroy-input",
                                           "input %zu", i);
 
@@ -847,7 +847,7 @@ static bool coinbase_context(const cx *c)
     if (c->ctx->height >= c->p->cr_committee_start_height) {
         bool pow = c->state->consensus_mode != NULL &&
                    c->state->consensus_mode(c->state->ctx) == ELA_CONSENSUS_POW;
-        want = pow ? &ela_txcheck_destroy_ph : &ela_txcheck_cr_assets_ph;
+        want = pow ? &ela_ph_destroy : &ela_ph_cr_assets;
     } else {
         want = &c->p->foundation;
     }

@@ -22,10 +22,6 @@
 #include <string.h>
 #include <time.h>
 
-/* The CR assets address (spec/consensus.md §1.7): outputs[0] of the coinbase from
- * CRCommitteeStartHeight. */
-static const char CR_ASSETS_PH_HEX[] = "1c5f6c3e9f0c9a7110b8eb6e3702630f71274df1c0";
-
 /* The coinbase payload version the reference's miner writes (payload.CoinBaseVersion). */
 #define COINBASE_PAYLOAD_VERSION 4
 /* Hashes of templates that were dropped (tip changed, or pushed out by newer ones) that the
@@ -152,17 +148,14 @@ static void build_coinbase(ela_tx *cb, const ela_template_options *opt, uint32_t
 
     ela_uint256 asset;
     ela_genesis_asset_id(&asset);
-    ela_uint168 cr = p->foundation;
-    if (height >= p->cr_committee_start_height) {
-        bool ok = ela_uint168_from_hex(&cr, CR_ASSETS_PH_HEX);
-        assert(ok);
-        (void)ok;
-    }
+    /* outputs[0] goes to the CR assets address from CRCommitteeStartHeight (§1.7). */
+    const ela_uint168 *cr =
+        height >= p->cr_committee_start_height ? &ela_ph_cr_assets : &p->foundation;
     /* outputs[0] CR share, outputs[1] miner, outputs[2] the remainder to the foundation
      * (pow/service.go AssignCoinbaseTxRewards below PublicDPOSHeight). Values come later. */
     cb->output_count = 3;
     cb->outputs = ela_xcalloc(3, sizeof *cb->outputs);
-    const ela_uint168 *to[3] = {&cr, opt->payto, &p->foundation};
+    const ela_uint168 *to[3] = {cr, opt->payto, &p->foundation};
     for (size_t i = 0; i < 3; i++) {
         cb->outputs[i].asset_id = asset;
         cb->outputs[i].program_hash = *to[i];

@@ -12,6 +12,7 @@
 #include <ela/address.h>
 #include <ela/amount.h>
 #include <ela/chain.h>
+#include <ela/genesis.h>
 #include <ela/hex.h>
 #include <ela/json.h>
 #include <ela/serialize.h>
@@ -22,8 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The ELA asset id in display order (a protocol constant, spec/wire.md). */
-#define ELA_ASSET_DISPLAY "a3d0eaa466df74983b5d7c543de6904f4c9418ead5ffd6d25814234a96db37b0"
+/* The ELA asset id (the txid of the genesis RegisterAsset), set by ela_rpc_tx_register. */
+static ela_uint256 ela_asset;
 
 static json_t *checked(json_t *j)
 {
@@ -297,7 +298,7 @@ static json_t *utxo_info(const ela_address_utxo *u, const ela_coin *coin, const 
     json_t *o = checked(json_object());
     json_object_set_new(o, "txtype", checked(json_integer(coin->tx_type)));
     json_object_set_new(o, "txid", hash_json(&u->txid));
-    json_object_set_new(o, "assetid", checked(json_string(ELA_ASSET_DISPLAY)));
+    json_object_set_new(o, "assetid", hash_json(&ela_asset)); /* the reference: always ELA */
     json_object_set_new(o, "vout", checked(json_integer(u->index)));
     json_object_set_new(o, "address", checked(json_string(address)));
     json_object_set_new(o, "amount", amount_json(u->value));
@@ -536,5 +537,6 @@ static const ela_rpc_method METHODS[] = {
 
 void ela_rpc_tx_register(ela_rpc_table *t, ela_node *n)
 {
+    ela_genesis_asset_id(&ela_asset);
     ela_rpc_table_add(t, METHODS, ELA_ARRAY_LEN(METHODS), n);
 }
