@@ -21,6 +21,8 @@
  * tx) on as many threads. Then peak RSS and the store's size on disk. */
 #include "config.h"
 
+#include "baseline.h"
+
 #include <ela/block.h>
 #include <ela/chain.h>
 #include <ela/contract.h>
@@ -31,11 +33,7 @@
 #include <ela/serialize.h>
 #include <ela/tx.h>
 
-#include <openssl/ec.h>
-#include <openssl/ecdsa.h>
 #include <openssl/evp.h>
-#include <openssl/core_names.h>
-#include <openssl/param_build.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -88,13 +86,11 @@ static double process_cpu(void)
 
 /* ---- the raw OpenSSL baseline ------------------------------------------------------------ */
 
-/* One real P-256 signature: the key, the DER signature and the digest it signs. */
+/* The baseline signature (bench/baseline.h) and the transfer it came from (empty for a fresh
+ * signature). */
 typedef struct baseline_sig {
-    EVP_PKEY *key;
-    unsigned char der[80];
-    size_t der_len;
-    uint8_t digest[32];
-    ela_bytes tx; /* the transfer it came from (empty for a fresh signature) */
+    bench_sig sig;
+    ela_bytes tx;
 } baseline_sig;
 
 /* Takes the first standard program of the first transfer in the block, if any. */
@@ -102,41 +98,8 @@ static bool sig_from_block(baseline_sig *bs, const ela_block *b)
 {
     for (size_t t = 1; t < b->n_txs; t++) {
         const ela_tx *tx = &b->txs[t];
-        if (tx->program_count == 0 || tx->programs[0].code.len != 35 ||
-            tx->programs[0].parameter.len != 65)
+        if (!bench_sig_from_tx(&bs->sig, tx))
             continue;
-        const uint8_t *pub = tx->programs[0].code.data + 1;
-        const uint8_t *rs = tx->programs[0].parameter.data + 1;
-        ela_bytes msg = {0};
-        ela_tx_signed_data(&msg, tx);
-        ela_sha256(bs->digest, msg.data, msg.len);
-        ela_bytes_clear(&msg);
-
-        OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
-        if (!bld || !OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,
-                                                     "prime256v1", 0) ||
-            !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pub, 33))
-            die("OSSL_PARAM_BLD");
-        OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
-        EVP_PKEY_CTX *kctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
-        bs->key = NULL;
-        if (!params || !kctx || EVP_PKEY_fromdata_init(kctx) != 1 ||
-            EVP_PKEY_fromdata(kctx, &bs->key, EVP_PKEY_PUBLIC_KEY, params) != 1)
-            die("EVP_PKEY_fromdata");
-        EVP_PKEY_CTX_free(kctx);
-        OSSL_PARAM_free(params);
-        OSSL_PARAM_BLD_free(bld);
-
-        ECDSA_SIG *es = ECDSA_SIG_new();
-        BIGNUM *r = BN_bin2bn(rs, 32, NULL), *s = BN_bin2bn(rs + 32, 32, NULL);
-        if (!es || !r || !s || ECDSA_SIG_set0(es, r, s) != 1)
-            die("ECDSA_SIG_set0");
-        unsigned char *p = bs->der;
-        int len = i2d_ECDSA_SIG(es, &p);
-        if (len <= 0 || (size_t)len > sizeof bs->der)
-            die("i2d_ECDSA_SIG");
-        bs->der_len = (size_t)len;
-        ECDSA_SIG_free(es);
         ela_writer w;
         ela_writer_init(&w);
         ela_tx_write(&w, tx);
@@ -144,21 +107,6 @@ static bool sig_from_block(baseline_sig *bs, const ela_block *b)
         return true;
     }
     return false;
-}
-
-/* A fresh key and signature, for a file without transfers. */
-static void sig_fresh(baseline_sig *bs)
-{
-    bs->key = EVP_EC_gen("P-256");
-    if (!bs->key)
-        die("EVP_EC_gen");
-    ela_sha256(bs->digest, (const uint8_t *)"bench_import baseline", 21);
-    EVP_PKEY_CTX *sctx = EVP_PKEY_CTX_new(bs->key, NULL);
-    bs->der_len = sizeof bs->der;
-    if (!sctx || EVP_PKEY_sign_init(sctx) != 1 ||
-        EVP_PKEY_sign(sctx, bs->der, &bs->der_len, bs->digest, 32) != 1)
-        die("EVP_PKEY_sign");
-    EVP_PKEY_CTX_free(sctx);
 }
 
 typedef struct verify_thread {
@@ -208,17 +156,17 @@ static void *verify_loop(void *arg)
     verify_thread *vt = arg;
     if (vt->txcheck)
         return txcheck_loop(vt);
-    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new(vt->bs->key, NULL);
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new(vt->bs->sig.key, NULL);
     if (!ctx || EVP_PKEY_verify_init(ctx) != 1)
         die("EVP_PKEY_verify_init");
-    if (EVP_PKEY_verify(ctx, vt->bs->der, vt->bs->der_len, vt->bs->digest, 32) != 1)
+    if (EVP_PKEY_verify(ctx, vt->bs->sig.der, vt->bs->sig.der_len, vt->bs->sig.digest, 32) != 1)
         die("raw OpenSSL verify of the baseline signature");
     pthread_barrier_wait(vt->start);
     double t0 = now(), c0 = thread_cpu(), t;
     unsigned long long n = 0;
     do {
         for (int i = 0; i < 64; i++)
-            if (EVP_PKEY_verify(ctx, vt->bs->der, vt->bs->der_len, vt->bs->digest, 32) != 1)
+            if (EVP_PKEY_verify(ctx, vt->bs->sig.der, vt->bs->sig.der_len, vt->bs->sig.digest, 32) != 1)
                 die("raw OpenSSL verify");
         n += 64;
         t = now();
@@ -462,12 +410,12 @@ int main(int argc, char **argv)
 
     /* The baseline, after the import so that it does not warm anything the import uses. */
     if (!have_sig)
-        sig_fresh(&bs);
+        bench_sig_fresh(&bs.sig);
     double raw_cpu = 0, lib_cpu = 0;
     double raw1 = rate_of(&bs, false, 1, baseline_seconds, &raw_cpu);
     double rawn = rate_of(&bs, false, cores, baseline_seconds, NULL);
     double libn = have_sig ? rate_of(&bs, true, cores, baseline_seconds, &lib_cpu) : 0;
-    EVP_PKEY_free(bs.key);
+    bench_sig_clear(&bs.sig);
     ela_bytes_clear(&bs.tx);
 
     struct rusage ru;
