@@ -10,6 +10,7 @@ import glob
 import hashlib
 import json
 import os
+import struct
 import sys
 
 
@@ -38,7 +39,8 @@ def load(path):
 
 def main():
     vec, out = sys.argv[1], sys.argv[2]
-    seeds = {t: set() for t in ("tx", "block", "header", "auxpow", "payload", "confirm", "rpc")}
+    seeds = {t: set() for t in ("tx", "block", "header", "auxpow", "payload", "confirm", "rpc",
+                                "p2p")}
 
     tx_files = [os.path.join(vec, "tx.json"), os.path.join(vec, "crosschain.json"),
                 os.path.join(vec, "realdata", "ela_transactions.json")]
@@ -92,6 +94,15 @@ def main():
         raw = load(path).get("raw_request", "")
         if "\r\n\r\n" in raw:
             seeds["rpc"].add(raw.split("\r\n\r\n", 1)[1].encode("utf-8", "surrogateescape"))
+
+    # P2P target: every frame of the reference's captures, header rebuilt around its payload.
+    for path in glob.glob(os.path.join(vec, "refnode", "p2p", "*_messages.json")):
+        for m in load(path):
+            payload = bytes.fromhex(m.get("payload_hex", ""))
+            check = hashlib.sha256(hashlib.sha256(payload).digest()).digest()[:4]
+            cmd = m["command"].encode()[:11].ljust(12, b"\0")
+            seeds["p2p"].add(struct.pack("<I", m["magic"]) + cmd +
+                             struct.pack("<I", len(payload)) + check + payload)
 
     for target, items in seeds.items():
         d = os.path.join(out, target)
