@@ -167,6 +167,11 @@ const ela_state_ops *ela_chain_state(const ela_chain *c);
 /* The bits a child of the tip must carry (§2.4). */
 uint32_t ela_chain_next_bits(const ela_chain *c);
 
+/* True when hash is a block waiting in the orphan pool; then *root (if not NULL) is the hash of
+ * its earliest ancestor still in the pool (the block whose parent is missing), hash itself when
+ * its parent is not an orphan either. The sync layer asks a peer for the blocks up to it. */
+bool ela_chain_orphan_root(const ela_chain *c, const ela_uint256 *hash, ela_uint256 *root);
+
 /* What the block index knows of a main-chain block. */
 typedef struct ela_chain_header_info {
     ela_uint256 hash;

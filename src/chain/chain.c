@@ -276,6 +276,20 @@ static void orphan_remove(ela_chain *c, ela_orphan *o)
     }
 }
 
+bool ela_chain_orphan_root(const ela_chain *c, const ela_uint256 *hash, ela_uint256 *root)
+{
+    const ela_orphan *o = ela_hmap_get(&c->orphans, hash->b);
+    if (!o)
+        return false;
+    /* The chain of orphans is acyclic (each is the parent of the next by hash) and at most
+     * ELA_ORPHAN_MAX long. */
+    for (const ela_orphan *p; (p = ela_hmap_get(&c->orphans, o->prev.b)) != NULL;)
+        o = p;
+    if (root)
+        *root = o->hash;
+    return true;
+}
+
 static void orphan_free(ela_orphan *o)
 {
     free(o->raw);

@@ -123,11 +123,16 @@ ela_block_status ela_node_submit_block(ela_node *n, ela_validation_state *st, co
         return s;
     ela_node_tip_changed(n);
     if (n->net.relay_block) {
-        ela_block tip;
-        if (ela_chain_get_block(n->chain, &tip, &after)) {
-            n->net.relay_block(n->net.ctx, &tip, ela_uint256_equal(&after, &b->header.hash) ? from
-                                                                                    : NULL);
-            ela_block_clear(&tip);
+        /* Usually the block just processed is the new tip; otherwise (orphans it released) the
+         * tip is read back. */
+        if (ela_uint256_equal(&after, &b->header.hash)) {
+            n->net.relay_block(n->net.ctx, b, from);
+        } else {
+            ela_block tip;
+            if (ela_chain_get_block(n->chain, &tip, &after)) {
+                n->net.relay_block(n->net.ctx, &tip, NULL);
+                ela_block_clear(&tip);
+            }
         }
     }
     return s;
