@@ -3,12 +3,14 @@
  * Start-up: options and config.json (node/config.c), network parameters, the node (node/node.h)
  * and the chain store it listens to, then the -loadblock imports (straight into the chain: the
  * mempool does not exist yet, so there is nothing to maintain), then the node's mempool (the
- * saved one re-admitted against the imported tip) and miner, then the JSON-RPC server (with
- * its cookie) and the event loop. Everything runs on the main thread (DESIGN.md "Threads");
+ * saved one re-admitted against the imported tip) and miner, then the P2P network (net/net.h:
+ * listener, dials, the address book and bans), then the JSON-RPC server (with its cookie) and
+ * the event loop. Everything runs on the main thread (DESIGN.md "Threads");
  * the chain engine owns its signature workers.
  *
  * Shutdown, on every path once the node has started: the RPC server closes (removing the
- * cookie), the node stops (saving the mempool), then the chain closes.
+ * cookie), the P2P network stops (closing every connection, saving the address book and the
+ * bans), the node stops (saving the mempool), then the chain closes.
  *
  * Signals (STYLE.md guideline 15): the handlers only set a flag and write a byte to a pipe that
  * the loop watches. The loop, or the import loop between two blocks, does the work: SIGINT and
@@ -16,9 +18,10 @@
  * RPC takes the same path once its reply has been written.
  *
  * Exit status: 0 after a clean stop, 1 on a bad option or config, a store that cannot be
- * opened, an RPC port that cannot be bound, or an environment failure during import. */
+ * opened, an RPC or P2P port that cannot be bound, or an environment failure during import. */
 #include "config.h"
 
+#include "net/net.h"
 #include "node/config.h"
 #include "node/node.h"
 #include "rpc/rpc.h"
@@ -364,6 +367,7 @@ static int serve(ela_node *node, const ela_node_config *cfg)
         ela_rpc_tx_register(table, node);
         ela_rpc_mining_register(table, node);
         ela_rpc_node_register(table, node);
+        ela_rpc_net_register(table, node);
         ela_rpc_table_add(table, DAEMON_METHODS, ELA_ARRAY_LEN(DAEMON_METHODS), &n);
         ela_rpc_server_options ro = {
             .bind = cfg->rpc_bind,
@@ -444,6 +448,7 @@ int main(int argc, char **argv)
     ela_chain *chain = NULL;
     ela_node node;
     bool node_started = false;
+    ela_net *net = NULL;
     struct event_base *base = event_base_new();
     if (!base) {
         fprintf(stderr, "elad: cannot create the event loop\n");
@@ -512,9 +517,47 @@ int main(int argc, char **argv)
         status = 0;
         goto out;
     }
+    ela_net_options no = {
+        .base = base,
+        .node = &node,
+        .params = &cfg.params,
+        .listen = cfg.p2p_listen,
+        .bind = cfg.p2p_bind,
+        .port = cfg.p2p_port,
+        .connect = (const char *const *)cfg.p2p_connect,
+        .n_connect = cfg.n_p2p_connect,
+        .addnode = (const char *const *)cfg.p2p_addnode,
+        .n_addnode = cfg.n_p2p_addnode,
+        /* -connect: only those peers, no address fetches */
+        .seeds = cfg.n_p2p_connect ? NULL : (const char *const *)cfg.p2p_seeds,
+        .n_seeds = cfg.n_p2p_connect ? 0 : cfg.n_p2p_seeds,
+        .max_connections = cfg.p2p_max_connections,
+        .max_outbound = cfg.p2p_max_outbound,
+        .max_per_host = cfg.params.max_node_per_host,
+        .services = cfg.disable_tx_filters ? UINT64_C(1) : UINT64_C(7),
+        .node_version = "elad-" PACKAGE_VERSION,
+        .peers_path = cfg.peers_path,
+        .bans_path = cfg.bans_path,
+        .ping_interval = cfg.p2p_ping_interval,
+        .idle_timeout = cfg.p2p_idle_timeout,
+        .stall_timeout = cfg.p2p_stall_timeout,
+        .tx_trickle_ms = cfg.p2p_tx_trickle_ms,
+    };
+    if (!make_parent_dirs(cfg.peers_path)) {
+        fprintf(stderr, "elad: cannot create the directory of %s: %s\n", cfg.peers_path,
+                strerror(errno));
+        goto out;
+    }
+    net = ela_net_start(&no, err, sizeof err);
+    if (!net) {
+        ela_log_error(ELA_LOGC_NODE, "cannot start the P2P network: %s", err);
+        fprintf(stderr, "elad: %s\n", err);
+        goto out;
+    }
     status = serve(&node, &cfg);
 
 out:
+    ela_net_stop(net); /* before the node: relay hooks and the address book */
     if (node_started)
         ela_node_stop(&node); /* saves the mempool: before the chain closes */
     if (chain) {

@@ -71,7 +71,8 @@ class Elad:
     sends the cookie with every request."""
 
     def __init__(self, exe, workdir, args, port, cookie=False):
-        self.exe, self.workdir, self.args, self.port = exe, workdir, list(args), port
+        # No P2P listener: tests run in parallel and must not share the regnet P2P port.
+        self.exe, self.workdir, self.args, self.port = exe, workdir, list(args) + ["-listen=0"], port
         self.cookie = cookie
         if not cookie and not any(a.startswith(("-rpcuser", "-rpcpassword")) for a in args):
             self.args.append("-rpcnoauth")
@@ -173,6 +174,10 @@ def split_http(raw):
 def run(exe, workdir, args, timeout=120):
     """Runs elad to completion; returns (exit status, stdout, stderr)."""
     os.makedirs(workdir, exist_ok=True)
+    # -listen=0 (unless the test sets it): the P2P port must not collide with a parallel test.
+    if not any(a.startswith("-listen") for a in args) and "-help" not in args and \
+            "-version" not in args:
+        args = list(args) + ["-listen=0"]
     p = subprocess.run([exe] + args, cwd=workdir, capture_output=True, timeout=timeout)
     return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
 

@@ -57,7 +57,8 @@ def gen_chain(path, blocks, txs, seed, keys=64):
 
 def elad_args(datadir, *extra):
     # The log goes to a file per run in the datadir; -instant matches gen_chain's chains.
-    return [ELAD, "-datadir=" + datadir, "-regnet", "-instant"] + list(extra)
+    # -listen=0: no P2P listener, so parallel tests never share the regnet P2P port.
+    return [ELAD, "-datadir=" + datadir, "-regnet", "-instant", "-listen=0"] + list(extra)
 
 
 def run_import(datadir, blockfile, logfile, timeout=300):

@@ -5,6 +5,7 @@
 
 #include <ela/address.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -47,6 +48,15 @@ static const char USAGE[] =
     "  -maxmempool=MB         mempool size cap in MB of 10^6 bytes (default: 20)\n"
     "  -mempoolexpiry=HOURS   drop mempool transactions older than this (default: 336)\n"
     "  -persistmempool=0|1    save the mempool at shutdown and reload it (default: 1)\n"
+    "  -listen=0|1            accept P2P connections (default: 1)\n"
+    "  -bind=ADDR             P2P listen address (default: every interface)\n"
+    "  -port=PORT             P2P port (default: the network's NodePort)\n"
+    "  -connect=HOST:PORT     connect only to this peer (repeatable; no seeds, no address book)\n"
+    "  -addnode=HOST:PORT     keep a connection to this peer (repeatable; PermanentPeers)\n"
+    "  -seednode=HOST:PORT    also ask this node for addresses (repeatable; DNSSeeds)\n"
+    "  -noseeds               use no seed nodes\n"
+    "  -maxconnections=N      peers in total (default: 125)\n"
+    "  -maxoutbound=N         outbound peers the node keeps (default: 8)\n"
     "  -printlevel=N          log level 0 debug, 1 info, 2 warn, 3 error, 4 fatal, 5 off\n"
     "  -loglevel=SPEC         LEVEL[,CATEGORY=LEVEL...], e.g. info,net=debug\n"
     "  -logfile=FILE          log file (default: DATADIR/logs/node/elad.log; '-': stderr only)\n"
@@ -170,7 +180,9 @@ enum opt_id {
     OPT_RPCPORT, OPT_RPCBIND, OPT_RPCUSER, OPT_RPCPASSWORD, OPT_RPCALLOWIP, OPT_PRINTLEVEL,
     OPT_LOGLEVEL, OPT_LOGFILE, OPT_RPCCOOKIEFILE, OPT_RPCNOAUTH, OPT_RPCMAXCLIENTS,
     OPT_RPCTIMEOUT, OPT_PAYTOADDR, OPT_MINERINFO, OPT_AUTOMINING, OPT_MAXMEMPOOL,
-    OPT_MEMPOOLEXPIRY, OPT_PERSISTMEMPOOL,
+    OPT_MEMPOOLEXPIRY, OPT_PERSISTMEMPOOL, OPT_LISTEN, OPT_BIND, OPT_PORT, OPT_CONNECT,
+    OPT_ADDNODE, OPT_SEEDNODE, OPT_NOSEEDS, OPT_MAXCONNECTIONS, OPT_MAXOUTBOUND,
+    OPT_PINGINTERVAL, OPT_IDLETIMEOUT, OPT_STALLTIMEOUT, OPT_TXTRICKLE,
 };
 
 static const struct opt {
@@ -195,13 +207,58 @@ static const struct opt {
     {"minerinfo", OPT_MINERINFO, true},  {"automining", OPT_AUTOMINING, false},
     {"maxmempool", OPT_MAXMEMPOOL, true}, {"mempoolexpiry", OPT_MEMPOOLEXPIRY, true},
     {"persistmempool", OPT_PERSISTMEMPOOL, false},
+    {"listen", OPT_LISTEN, false},       {"bind", OPT_BIND, true},
+    {"port", OPT_PORT, true},            {"connect", OPT_CONNECT, true},
+    {"addnode", OPT_ADDNODE, true},      {"seednode", OPT_SEEDNODE, true},
+    {"noseeds", OPT_NOSEEDS, false},     {"maxconnections", OPT_MAXCONNECTIONS, true},
+    {"maxoutbound", OPT_MAXOUTBOUND, true},
+    /* test options (elad(1) "TEST OPTIONS"), not in -help */
+    {"pinginterval", OPT_PINGINTERVAL, true}, {"idletimeout", OPT_IDLETIMEOUT, true},
+    {"stalltimeout", OPT_STALLTIMEOUT, true}, {"txtrickle", OPT_TXTRICKLE, true},
 };
+
+/* The network's seed nodes (spec/p2p-rpc.md §1; DNSSeeds replaces them, regnet has none). */
+static const char *const SEEDS_MAINNET[] = {"52.74.28.202:20338", "52.62.113.83:20338",
+                                            "35.156.51.127:20338", "35.177.89.244:20338"};
+static const char *const SEEDS_TESTNET[] = {"13.234.24.155:21338", "15.206.198.252:21338",
+                                            "13.234.249.168:21338"};
+
+/* "host:port" with a non-empty host (a name, an IPv4 address or a [bracketed] IPv6 one) and a
+ * port from 1 to 65535. */
+static bool valid_hostport(const char *s)
+{
+    const char *colon = strrchr(s, ':');
+    if (!colon || colon == s)
+        return false;
+    unsigned long port;
+    if (!parse_ulong(&port, colon + 1, 1, 65535))
+        return false;
+    size_t hl = (size_t)(colon - s);
+    if (s[0] == '[') {
+        char buf[64];
+        unsigned char ip[16];
+        if (hl < 3 || colon[-1] != ']' || hl - 2 >= sizeof buf)
+            return false;
+        memcpy(buf, s + 1, hl - 2);
+        buf[hl - 2] = '\0';
+        return inet_pton(AF_INET6, buf, ip) == 1;
+    }
+    for (size_t i = 0; i < hl; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '-' || c == '_'))
+            return false;
+    }
+    return true;
+}
 
 /* Upper bounds of the numeric options. */
 #define MAX_RPC_CLIENTS 4096ul
 #define MAX_RPC_TIMEOUT 3600ul
 #define MAX_MEMPOOL_MB (SIZE_MAX / 1000000u < 1000000u ? SIZE_MAX / 1000000u : 1000000u)
 #define MAX_MEMPOOL_EXPIRY_HOURS 87600ul /* ten years */
+#define MAX_P2P_CONNECTIONS 100000ul
+#define MAX_P2P_TIMER 86400ul
 
 /* The command line as given, before the config file is consulted. */
 typedef struct args {
@@ -220,7 +277,20 @@ typedef struct args {
     size_t n_loadblock;
     const char **allowip;
     size_t n_allowip;
+    /* P2P */
+    int listen, noseeds;                         /* -1: none */
+    const char *bind;
+    long port, maxconnections, maxoutbound;      /* -1: none */
+    long pinginterval, idletimeout, stalltimeout, txtrickle; /* -1: none */
+    const char **connect, **addnode, **seednode;
+    size_t n_connect, n_addnode, n_seednode;
 } args;
+
+static void push_arg(const char ***v, size_t *n, const char *s)
+{
+    *v = ela_xrealloc(*v, (*n + 1) * sizeof **v);
+    (*v)[(*n)++] = s;
+}
 
 static bool parse_args(args *a, int argc, char *const *argv, char *err, size_t errlen)
 {
@@ -355,6 +425,65 @@ static bool parse_args(args *a, int argc, char *const *argv, char *err, size_t e
             a->mempoolexpiry = (long)n;
             break;
         case OPT_PERSISTMEMPOOL: a->persistmempool = on; break;
+        case OPT_LISTEN: a->listen = on; break;
+        case OPT_NOSEEDS: a->noseeds = on; break;
+        case OPT_BIND: {
+            unsigned char ip[16];
+            if (inet_pton(AF_INET, val, ip) != 1 && inet_pton(AF_INET6, val, ip) != 1)
+                return failf(err, errlen, "-bind: expected a numeric IPv4 or IPv6 address, got "
+                                          "'%s'", val);
+            a->bind = val;
+            break;
+        }
+        case OPT_PORT:
+            if (!parse_ulong(&n, val, 1, 65535))
+                return failf(err, errlen, "-port: expected a port from 1 to 65535, got '%s'",
+                             val);
+            a->port = (long)n;
+            break;
+        case OPT_CONNECT:
+        case OPT_ADDNODE:
+        case OPT_SEEDNODE:
+            if (!valid_hostport(val))
+                return failf(err, errlen, "-%s: expected HOST:PORT (port 1-65535; IPv6 as "
+                                          "[ADDR]:PORT), got '%s'", o->name, val);
+            if (o->id == OPT_CONNECT)
+                push_arg(&a->connect, &a->n_connect, val);
+            else if (o->id == OPT_ADDNODE)
+                push_arg(&a->addnode, &a->n_addnode, val);
+            else
+                push_arg(&a->seednode, &a->n_seednode, val);
+            break;
+        case OPT_MAXCONNECTIONS:
+        case OPT_MAXOUTBOUND:
+            if (!parse_ulong(&n, val, o->id == OPT_MAXOUTBOUND ? 0 : 1, MAX_P2P_CONNECTIONS))
+                return failf(err, errlen, "-%s: expected a number of connections from %d to "
+                                          "%lu, got '%s'", o->name,
+                             o->id == OPT_MAXOUTBOUND ? 0 : 1, MAX_P2P_CONNECTIONS, val);
+            if (o->id == OPT_MAXCONNECTIONS)
+                a->maxconnections = (long)n;
+            else
+                a->maxoutbound = (long)n;
+            break;
+        case OPT_PINGINTERVAL:
+        case OPT_IDLETIMEOUT:
+        case OPT_STALLTIMEOUT:
+            if (!parse_ulong(&n, val, 1, MAX_P2P_TIMER))
+                return failf(err, errlen, "-%s: expected seconds from 1 to %lu, got '%s'",
+                             o->name, MAX_P2P_TIMER, val);
+            if (o->id == OPT_PINGINTERVAL)
+                a->pinginterval = (long)n;
+            else if (o->id == OPT_IDLETIMEOUT)
+                a->idletimeout = (long)n;
+            else
+                a->stalltimeout = (long)n;
+            break;
+        case OPT_TXTRICKLE:
+            if (!parse_ulong(&n, val, 1, MAX_P2P_TIMER * 1000ul))
+                return failf(err, errlen, "-%s: expected milliseconds from 1 to %lu, got '%s'",
+                             o->name, MAX_P2P_TIMER * 1000ul, val);
+            a->txtrickle = (long)n;
+            break;
         }
     }
     return true;
@@ -533,13 +662,95 @@ static bool is_loopback_text(const char *ip)
            strncmp(ip, "::ffff:127.", 11) == 0 || strcasecmp(ip, "localhost") == 0;
 }
 
+/* A config-file list of host:port strings (DNSSeeds, PermanentPeers) appended to *v. */
+static bool conf_hostports(char ***v, size_t *n, const json_t *conf, const char *key,
+                           const char *P, char *err, size_t errlen)
+{
+    const json_t *arr;
+    if (!conf_get(&arr, conf, NULL, key, JSON_ARRAY, P, err, errlen))
+        return false;
+    for (size_t i = 0; arr && i < json_array_size(arr); i++) {
+        const json_t *e = json_array_get(arr, i);
+        if (!json_is_string(e) || !valid_hostport(json_string_value(e))) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "%s: entry %zu is not a \"host:port\" string (port "
+                                      "1-65535)", key, i);
+            return conf_fail(err, errlen, P, msg);
+        }
+        push(v, n, json_string_value(e));
+    }
+    return true;
+}
+
+/* The P2P options (spec/p2p-rpc.md §7, §12.2): flags over the file over the network's
+ * defaults. */
+static bool load_p2p(ela_node_config *cfg, const args *a, const json_t *conf, const char *P,
+                     char *err, size_t errlen)
+{
+    const json_t *v;
+    cfg->p2p_listen = a->listen >= 0 ? a->listen == 1 : true;
+    cfg->p2p_bind = a->bind ? xstrdup(a->bind) : NULL;
+    cfg->p2p_port = a->port > 0 ? (uint16_t)a->port : cfg->params.node_port;
+    for (size_t i = 0; i < a->n_connect; i++)
+        push(&cfg->p2p_connect, &cfg->n_p2p_connect, a->connect[i]);
+    if (!conf_hostports(&cfg->p2p_addnode, &cfg->n_p2p_addnode, conf, "PermanentPeers", P, err,
+                        errlen))
+        return false;
+    for (size_t i = 0; i < a->n_addnode; i++)
+        push(&cfg->p2p_addnode, &cfg->n_p2p_addnode, a->addnode[i]);
+
+    bool dup;
+    const json_t *seeds = get_ci(conf, "DNSSeeds", &dup);
+    if (seeds && !json_is_null(seeds)) {
+        if (!conf_hostports(&cfg->p2p_seeds, &cfg->n_p2p_seeds, conf, "DNSSeeds", P, err,
+                            errlen))
+            return false;
+    } else if (cfg->net == ELA_NET_MAINNET || cfg->net == ELA_NET_TESTNET) {
+        bool main = cfg->net == ELA_NET_MAINNET;
+        size_t k = main ? ELA_ARRAY_LEN(SEEDS_MAINNET) : ELA_ARRAY_LEN(SEEDS_TESTNET);
+        for (size_t i = 0; i < k; i++)
+            push(&cfg->p2p_seeds, &cfg->n_p2p_seeds, main ? SEEDS_MAINNET[i] : SEEDS_TESTNET[i]);
+    }
+    for (size_t i = 0; i < a->n_seednode; i++)
+        push(&cfg->p2p_seeds, &cfg->n_p2p_seeds, a->seednode[i]);
+    if (a->noseeds == 1) {
+        for (size_t i = 0; i < cfg->n_p2p_seeds; i++)
+            free(cfg->p2p_seeds[i]);
+        free(cfg->p2p_seeds);
+        cfg->p2p_seeds = NULL;
+        cfg->n_p2p_seeds = 0;
+    }
+
+    cfg->p2p_max_connections = a->maxconnections > 0 ? (unsigned)a->maxconnections : 125u;
+    cfg->p2p_max_outbound = a->maxoutbound >= 0 ? (unsigned)a->maxoutbound : 8u;
+    if (cfg->p2p_max_outbound > cfg->p2p_max_connections) {
+        if (a->maxoutbound >= 0)
+            return failf(err, errlen, "-maxoutbound (%u) exceeds -maxconnections (%u)",
+                         cfg->p2p_max_outbound, cfg->p2p_max_connections);
+        cfg->p2p_max_outbound = cfg->p2p_max_connections; /* the default fits the total */
+    }
+    cfg->p2p_ping_interval = a->pinginterval > 0 ? (unsigned)a->pinginterval : 0;
+    cfg->p2p_idle_timeout = a->idletimeout > 0 ? (unsigned)a->idletimeout : 0;
+    cfg->p2p_stall_timeout = a->stalltimeout > 0 ? (unsigned)a->stalltimeout : 0;
+    cfg->p2p_tx_trickle_ms = a->txtrickle > 0 ? (unsigned)a->txtrickle : 0;
+
+    if (!conf_get(&v, conf, NULL, "DisableTxFilters", JSON_TRUE, P, err, errlen))
+        return false;
+    cfg->disable_tx_filters = v && json_is_true(v);
+    cfg->peers_path = xjoin(cfg->datadir, "/data/", "peers.json");
+    cfg->bans_path = xjoin(cfg->datadir, "/data/", "banlist.json");
+    return true;
+}
+
 bool ela_node_config_load(ela_node_config *cfg, int argc, char *const *argv, char *err,
                           size_t errlen)
 {
     memset(cfg, 0, sizeof *cfg);
     args a = {.net = -1, .printlevel = -1, .rpcport = -1, .dbcache = -1, .enablerpc = -1,
               .rpcmaxclients = -1, .rpctimeout = -1, .maxmempool = -1, .mempoolexpiry = -1,
-              .automining = -1, .persistmempool = -1};
+              .automining = -1, .persistmempool = -1, .listen = -1, .noseeds = -1, .port = -1,
+              .maxconnections = -1, .maxoutbound = -1, .pinginterval = -1, .idletimeout = -1,
+              .stalltimeout = -1, .txtrickle = -1};
     json_t *conf = NULL;
     bool ok = false;
     const char *path = NULL;
@@ -718,6 +929,10 @@ bool ela_node_config_load(ela_node_config *cfg, int argc, char *const *argv, cha
         cfg->mempool_path = xjoin(cfg->datadir, name, "");
     }
 
+    /* P2P. */
+    if (!load_p2p(cfg, &a, conf, P, err, errlen))
+        goto out;
+
     /* Logging. */
     if (!conf_get(&v, conf, NULL, "PrintLevel", JSON_INTEGER, P, err, errlen))
         goto out;
@@ -760,6 +975,9 @@ out:
     json_decref(conf);
     free(a.loadblock);
     free(a.allowip);
+    free(a.connect);
+    free(a.addnode);
+    free(a.seednode);
     return ok;
 }
 
@@ -791,5 +1009,17 @@ void ela_node_config_clear(ela_node_config *cfg)
     free(cfg->miner_info);
     free(cfg->mempool_path);
     free(cfg->active_net);
+    free(cfg->p2p_bind);
+    for (size_t i = 0; i < cfg->n_p2p_connect; i++)
+        free(cfg->p2p_connect[i]);
+    free(cfg->p2p_connect);
+    for (size_t i = 0; i < cfg->n_p2p_addnode; i++)
+        free(cfg->p2p_addnode[i]);
+    free(cfg->p2p_addnode);
+    for (size_t i = 0; i < cfg->n_p2p_seeds; i++)
+        free(cfg->p2p_seeds[i]);
+    free(cfg->p2p_seeds);
+    free(cfg->peers_path);
+    free(cfg->bans_path);
     memset(cfg, 0, sizeof *cfg);
 }

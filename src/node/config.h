@@ -69,6 +69,27 @@ typedef struct ela_node_config {
     bool auto_mining;      /* -automining, else PowConfiguration.AutoMining: start the CPU
                             * miner at boot (needs PayToAddr) */
 
+    /* P2P (spec/p2p-rpc.md §7, §12.2). */
+    bool p2p_listen;          /* -listen=0|1 (default 1) */
+    char *p2p_bind;           /* -bind=ADDR: P2P listen address (default: every interface) */
+    uint16_t p2p_port;        /* -port, else NodePort (params.node_port) */
+    char **p2p_connect;       /* -connect=HOST:PORT (repeatable): only these peers */
+    size_t n_p2p_connect;
+    char **p2p_addnode;       /* PermanentPeers then each -addnode=HOST:PORT */
+    size_t n_p2p_addnode;
+    char **p2p_seeds;         /* DNSSeeds (host:port), else the network's defaults (none on
+                               * regnet); -seednode=HOST:PORT adds; -noseeds empties */
+    size_t n_p2p_seeds;
+    unsigned p2p_max_connections; /* -maxconnections (default 125) */
+    unsigned p2p_max_outbound;    /* -maxoutbound (default 8) */
+    bool disable_tx_filters;  /* DisableTxFilters: advertise services 1, refuse filters */
+    char *peers_path;         /* <datadir>/data/peers.json */
+    char *bans_path;          /* <datadir>/data/banlist.json */
+    unsigned p2p_ping_interval; /* hidden test option -pinginterval (seconds); 0: 30 */
+    unsigned p2p_idle_timeout;  /* hidden test option -idletimeout (seconds); 0: 120 */
+    unsigned p2p_stall_timeout; /* hidden test option -stalltimeout (seconds); 0: 30 */
+    unsigned p2p_tx_trickle_ms; /* hidden test option -txtrickle (milliseconds); 0: 5000 */
+
     /* Mempool. */
     size_t mempool_max_bytes; /* -maxmempool=<MB> (default 20 MB, the reference's cap) */
     int64_t mempool_expiry;   /* -mempoolexpiry=<hours>, in seconds (default 336 h) */

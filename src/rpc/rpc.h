@@ -249,4 +249,15 @@ void ela_rpc_mining_register(ela_rpc_table *t, struct ela_node *n);
 /* rpc_node.c: getnodestate, getconnectioncount, getneighbors, setloglevel. */
 void ela_rpc_node_register(ela_rpc_table *t, struct ela_node *n);
 
+/* rpc_net.c: addnode, disconnectnode, setban, listbanned, clearbanned (ConfigurationPermitted)
+ * and getsyncinfo, on the net ela_net_from_node(n) finds. */
+void ela_rpc_net_register(ela_rpc_table *t, struct ela_node *n);
+/* getnodestate's "neighbors" (spec §10.7.2) and getneighbors' strings ("ip:port (inbound)
+ * (20000 )") of the net on n; [] without one. New references. */
+json_t *ela_rpc_net_neighbors(struct ela_node *n);
+json_t *ela_rpc_net_neighbor_strings(struct ela_node *n);
+/* Service flags as the reference names them: "SFNodeNetwork|SFTxFiltering|SFNodeBloom", "0x0"
+ * for none. */
+void ela_rpc_net_services_text(char *out, size_t outlen, uint64_t services);
+
 #endif /* ELA_RPC_RPC_H */

@@ -7,8 +7,12 @@
  *   - setloglevel also takes an optional "category" ({"level":N,"category":"mempool"}) that
  *     sets one category of our log (include/ela/log.h) instead of all of them; levels above 5
  *     are refused (the reference's message says 0-6; it has no level 6 either).
- * Until P2P lands, there are no neighbors: getneighbors and getnodestate.neighbors are [] and
- * getconnectioncount is what the node's (absent) network layer reports, 0. */
+ *   - getnodestate.services and .port are this node's (services 1 with DisableTxFilters; the
+ *     P2P port of -port/NodePort);
+ *   - conntime is written like lastsend (the reference's text carries nanoseconds and Go's
+ *     monotonic clock reading, "... +0000 UTC m=+321.19").
+ * Neighbors come from the P2P network (rpc_net.c); without one they are [] and
+ * getconnectioncount is 0. */
 #include "config.h"
 
 #include "node/config.h"
@@ -47,13 +51,15 @@ static json_t *m_getnodestate(ela_rpc_call *call)
     set_int(r, "height", height);
     set_int(r, "version", height > n->params->new_p2p_protocol_version_height
                               ? P2P_VERSION_CR : P2P_VERSION_DPOS);
-    json_object_set_new(r, "services",
-                        checked(json_string("SFNodeNetwork|SFTxFiltering|SFNodeBloom")));
-    set_int(r, "port", n->params->node_port);
+    char svc[96];
+    ela_rpc_net_services_text(svc, sizeof svc,
+                              n->cfg && n->cfg->disable_tx_filters ? 1u : 7u);
+    json_object_set_new(r, "services", checked(json_string(svc)));
+    set_int(r, "port", n->cfg && n->cfg->p2p_port ? n->cfg->p2p_port : n->params->node_port);
     set_int(r, "rpcport", n->cfg ? n->cfg->rpc_port : n->params->rpc_port);
     set_int(r, "restport", n->params->rest_port);
     set_int(r, "wsport", n->params->ws_port);
-    json_object_set_new(r, "neighbors", checked(json_array()));
+    json_object_set_new(r, "neighbors", ela_rpc_net_neighbors(n));
     return r;
 }
 
@@ -65,7 +71,7 @@ static json_t *m_getconnectioncount(ela_rpc_call *call)
 
 static json_t *m_getneighbors(ela_rpc_call *call)
 {
-    return checked(json_array());
+    return ela_rpc_net_neighbor_strings(call->ctx);
 }
 
 static json_t *m_setloglevel(ela_rpc_call *call)
