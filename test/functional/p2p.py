@@ -1045,10 +1045,12 @@ class BloomFilter:
         return any(self.contains(prev + u16(idx)) for prev, idx, _ in tx.inputs)
 
 
-def filter_for_addresses(addresses, fprate=0.0001, tweak=None, flags=0):
-    """A filter holding the program hashes of these ELA addresses."""
+def filter_for_addresses(addresses, fprate=0.0001, tweak=None, flags=0, elements=None):
+    """A filter holding the program hashes of these ELA addresses, sized for `elements` items
+    (default: the addresses; the outpoints that matching adds count too, so a filter that will
+    match many txs needs room for them or its false-positive rate climbs)."""
     phs = [a if isinstance(a, bytes) else b58decode_check(a) for a in addresses]
-    f = BloomFilter(max(len(phs), 1), fprate,
+    f = BloomFilter(max(elements or len(phs), 1), fprate,
                     random.getrandbits(31) if tweak is None else tweak, flags)
     for ph in phs:
         f.insert(ph)
@@ -1545,10 +1547,11 @@ class SpvClient(Peer):
     def start(self, height=0, timeout=None):
         return self.handshake(height=height, services=0, relay=False, timeout=timeout)
 
-    def load_filter(self, addresses, use_txfilter=False, fprate=0.0001, tweak=None, flags=0):
+    def load_filter(self, addresses, use_txfilter=False, fprate=0.0001, tweak=None, flags=0,
+                    elements=None):
         """Installs a filter with the addresses' program hashes (filterload or txfilter type
-        0). Returns the BloomFilter."""
-        self.filter = filter_for_addresses(addresses, fprate, tweak, flags)
+        0), sized for `elements` items (filter_for_addresses). Returns the BloomFilter."""
+        self.filter = filter_for_addresses(addresses, fprate, tweak, flags, elements)
         fl = self.filter.filterload()
         if use_txfilter:
             self.send_msg(TxFilter(0, fl.serialize()))
