@@ -8,10 +8,13 @@
 #include <openssl/ecdsa.h>
 #include <openssl/param_build.h>
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static void die(const char *what)
 {
@@ -104,4 +107,28 @@ double bench_raw_verify_rate(const bench_sig *bs, double seconds)
     } while (t - t0 < seconds);
     EVP_PKEY_CTX_free(ctx);
     return (double)n / (t - t0);
+}
+
+void bench_remove_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return;
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        if (d) {
+            struct dirent *e;
+            while ((e = readdir(d))) {
+                if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                    continue;
+                char p[4096];
+                snprintf(p, sizeof p, "%s/%s", path, e->d_name);
+                bench_remove_tree(p);
+            }
+            closedir(d);
+        }
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
 }

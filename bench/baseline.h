@@ -1,6 +1,6 @@
-/* elad benchmarks: the raw OpenSSL P-256 baseline every signature figure is divided by. One real
- * signature (key, DER signature, digest), taken from an ELA transfer or made fresh, verified
- * with nothing but EVP_PKEY_verify. */
+/* elad benchmarks: the raw OpenSSL P-256 baseline every signature figure is divided by (one real
+ * signature: key, DER signature, digest, taken from an ELA transfer or made fresh, verified with
+ * nothing but EVP_PKEY_verify), and the small helpers the bench programs share. */
 #ifndef ELA_BENCH_BASELINE_H
 #define ELA_BENCH_BASELINE_H
 
@@ -27,5 +27,7 @@ void bench_sig_clear(bench_sig *bs);
 double bench_raw_verify_rate(const bench_sig *bs, double seconds);
 /* Monotonic seconds. */
 double bench_now(void);
+/* Removes a file or a directory tree (the benches' temporary stores); errors are ignored. */
+void bench_remove_tree(const char *path);
 
 #endif /* ELA_BENCH_BASELINE_H */

@@ -236,30 +236,6 @@ static unsigned long long disk_usage(const char *path)
     return sum;
 }
 
-static void remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (d) {
-            struct dirent *e;
-            while ((e = readdir(d))) {
-                if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-                    continue;
-                char p[4096];
-                snprintf(p, sizeof p, "%s/%s", path, e->d_name);
-                remove_tree(p);
-            }
-            closedir(d);
-        }
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
 /* ---- main --------------------------------------------------------------------------------- */
 
 int main(int argc, char **argv)
@@ -404,7 +380,7 @@ int main(int argc, char **argv)
     double import_cpu = process_cpu() - cpu_start;
     unsigned long long store = disk_usage(datadir);
     if (!keep)
-        remove_tree(datadir);
+        bench_remove_tree(datadir);
     if (rc != 0)
         return rc;
 

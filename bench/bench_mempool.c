@@ -38,12 +38,10 @@
 #include <ela/serialize.h>
 #include <ela/tx.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -91,30 +89,6 @@ static void serialize_block(ela_bytes *out, const ela_block *b)
 }
 
 /* ---- stores ------------------------------------------------------------------------------- */
-
-static void remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (d) {
-            struct dirent *e;
-            while ((e = readdir(d))) {
-                if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-                    continue;
-                char p[4096];
-                snprintf(p, sizeof p, "%s/%s", path, e->d_name);
-                remove_tree(p);
-            }
-            closedir(d);
-        }
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
 
 /* Opens a store in dir/name and connects the base chain. */
 static ela_chain *open_store(const char *dir, const char *name, const ela_params *params,
@@ -350,7 +324,7 @@ int main(int argc, char **argv)
     ela_chain_get_counters(cb, &cb1);
     uint32_t height_b = ela_chain_height(cb);
     ela_chain_close(cb);
-    remove_tree(dir);
+    bench_remove_tree(dir);
     if (height_a != height_b)
         die("reaching the same height on both stores");
 
