@@ -421,6 +421,9 @@ out:
 
 /* ---- main ---------------------------------------------------------------------------------- */
 
+/* The chain's clock: the network-adjusted time of the node (peers' clock samples). */
+static int64_t node_adjusted_time(void *ctx) { return ela_node_now(ctx); }
+
 int main(int argc, char **argv)
 {
     /* First of all, so that a SIGTERM that arrives during start-up is a clean stop rather than
@@ -485,6 +488,8 @@ int main(int argc, char **argv)
         .dbcache_bytes = cfg.dbcache_mb << 20,
         .reindex = cfg.reindex,
         .listener = &node.listener,
+        .adjusted_time = node_adjusted_time,
+        .time_ctx = &node,
     };
     chain = ela_chain_open(&co, err, sizeof err);
     node.chain = chain;

@@ -676,6 +676,8 @@ static void handle_version(ela_peer *p, const uint8_t *payload, size_t len)
     p->st.start_height = v.height;
     p->st.height = v.height;
     p->time_offset = (int64_t)v.timestamp - now_s();
+    if (n->node)
+        ela_node_add_time_sample(n->node, p->st.addr, p->time_offset);
     snprintf(p->node_version, sizeof p->node_version, "%.*s", (int)v.node_version_len,
              v.node_version);
     if (p->st.inbound)

@@ -8,6 +8,8 @@
 #include <ela/log.h>
 #include <ela/uint256.h>
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -40,8 +42,54 @@ void ela_node_init(ela_node *n, struct event_base *base, const ela_node_config *
 
 int64_t ela_node_now(const ela_node *n)
 {
-    (void)n; /* peer time offsets arrive with P2P */
-    return (int64_t)time(NULL);
+    return (int64_t)time(NULL) + n->time_offset;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+void ela_node_add_time_sample(ela_node *n, const char *source, int64_t offset)
+{
+    for (size_t i = 0; i < n->n_time_samples; i++)
+        if (strcmp(n->time_samples[i].source, source) == 0)
+            return;
+    if (n->n_time_samples == ELA_NODE_TIME_SAMPLES) {
+        memmove(n->time_samples, n->time_samples + 1,
+                (ELA_NODE_TIME_SAMPLES - 1) * sizeof *n->time_samples);
+        n->n_time_samples--;
+    }
+    ela_node_time_sample *s = &n->time_samples[n->n_time_samples++];
+    snprintf(s->source, sizeof s->source, "%s", source);
+    s->offset = offset;
+
+    size_t k = n->n_time_samples;
+    if (k < 5 || k % 2 == 0)
+        return;
+    int64_t sorted[ELA_NODE_TIME_SAMPLES];
+    for (size_t i = 0; i < k; i++)
+        sorted[i] = n->time_samples[i].offset;
+    qsort(sorted, k, sizeof *sorted, cmp_i64);
+    int64_t median = sorted[k / 2];
+    if (median < ELA_NODE_MAX_TIME_OFFSET && median > -ELA_NODE_MAX_TIME_OFFSET) {
+        if (median != n->time_offset)
+            ela_log_info(ELA_LOGC_NET, "network-adjusted time: offset %+lld s from %zu peers",
+                         (long long)median, k);
+        n->time_offset = median;
+        return;
+    }
+    n->time_offset = 0;
+    bool close = false;
+    for (size_t i = 0; i < k; i++)
+        if (sorted[i] > -300 && sorted[i] < 300)
+            close = true;
+    if (!close && !n->time_warned) {
+        n->time_warned = true;
+        ela_log_warn(ELA_LOGC_NET, "the peers' clocks differ from ours by more than 70 "
+                     "minutes: check this computer's date and time");
+    }
 }
 
 static int64_t now_cb(void *ctx) { return ela_node_now(ctx); }

@@ -32,6 +32,16 @@ typedef struct ela_node_net {
     size_t (*connection_count)(void *ctx);
 } ela_node_net;
 
+/* Samples of peers' clocks kept for the network-adjusted time (spec/consensus.md §3.2.1). */
+#define ELA_NODE_TIME_SAMPLES 199
+/* The largest offset from the local clock the adjusted time applies (70 minutes). */
+#define ELA_NODE_MAX_TIME_OFFSET 4200
+
+typedef struct ela_node_time_sample {
+    char source[64]; /* the peer's "ip:port" */
+    int64_t offset;  /* its clock minus ours, seconds */
+} ela_node_time_sample;
+
 typedef struct ela_node {
     struct event_base *base;
     const struct ela_node_config *cfg;
@@ -42,6 +52,11 @@ typedef struct ela_node {
     ela_chain_listener listener; /* hand &listener to ela_chain_open */
     ela_node_net net;
     int64_t start_time;
+    /* Network-adjusted time: the samples (oldest first) and the offset they give. */
+    ela_node_time_sample time_samples[ELA_NODE_TIME_SAMPLES];
+    size_t n_time_samples;
+    int64_t time_offset;
+    bool time_warned;
     /* Set by the `stop` RPC and the signal handler: the loop ends after the current event. */
     bool stopping;
 } ela_node;
@@ -59,8 +74,17 @@ ELA_WARN_UNUSED_RESULT bool ela_node_start(ela_node *n, char *err, size_t errlen
  * the caller's. */
 void ela_node_stop(ela_node *n);
 
-/* Network-adjusted time in seconds (the local clock until P2P supplies peer offsets). */
+/* Network-adjusted time in seconds: the local clock plus the offset the peers' clocks give. The
+ * chain uses it for the "too far in the future" rule, templates for their timestamps. */
 int64_t ela_node_now(const ela_node *n);
+
+/* A peer's clock sample (its version timestamp minus our clock), as the reference's
+ * AddTimeSample: one sample per source (later ones from the same source are ignored), at most
+ * ELA_NODE_TIME_SAMPLES kept (the oldest dropped). The offset is recomputed only when the
+ * number of samples is odd and at least 5: the median, if its magnitude is below
+ * ELA_NODE_MAX_TIME_OFFSET, else 0 (with a warning, once, when no sample is within 5 minutes
+ * of our clock: the local clock is probably wrong). */
+void ela_node_add_time_sample(ela_node *n, const char *source, int64_t offset);
 
 /* Processes a block from any source (from = the peer, NULL for local ones), then, when the tip
  * changed: mempool update, aux cache reset, relay of the new tip. Returns what
