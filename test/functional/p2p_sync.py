@@ -13,7 +13,9 @@
   a lighter one; C reconnects and A, B and C converge on C's branch; the tx of A's branch that
   C's branch lacks returns to the pools."""
 
+import json
 import os
+import re
 import sys
 import time
 
@@ -96,6 +98,20 @@ def check_views(t, node, peers_expected, what):
         for x in (neigh or []))
     t.check("%s: getnodestate.neighbors has %d entries with netaddress, inbound, lastblock" %
             (what, n), ok, neigh)
+    # The reference's own replies with peers (node1's, transcripts 70 and 71): the same keys in
+    # the same order, and the same getneighbors text format.
+    if t.have_vectors():
+        with open(t.vector_path("refnode", "rpc", "71_node1_getnodestate.json")) as f:
+            ref = json.load(f)["response"]["result"]
+        t.equal("%s: getnodestate keys as the reference's" % what, list(st.keys()),
+                list(ref.keys()))
+        t.check("%s: neighbor keys as the reference's" % what,
+                all(list(x.keys()) == list(ref["neighbors"][0].keys()) for x in neigh), neigh)
+        with open(t.vector_path("refnode", "rpc", "70_node1_getneighbors.json")) as f:
+            ref_nb = json.load(f)["response"]["result"]
+        form = re.compile(r"^\d+\.\d+\.\d+\.\d+:\d+ \((inbound|outbound)\) \((20000|80000) [^)]*\)$")
+        t.check("%s: getneighbors text as the reference's %r" % (what, ref_nb[0]),
+                all(form.match(s) for s in nb + ref_nb), nb)
     t.equal("%s: getnodestate.port is its P2P port" % what, st.get("port"), node.p2p_port)
     si = node.rpc("getsyncinfo")
     h = node.height()

@@ -67,7 +67,9 @@ EXCEPTIONS = {
     "86_discretemining_with_tx.json": "the hash depends on time: block 108 is imported instead "
                                       "and 87-91 compared exactly",
 }
-P2P_REASON = "needs two nodes connected over P2P, which elad does not have yet"
+P2P_REASON = ("a reply of two reference nodes connected to each other (their ports, times and "
+              "heights); p2p_sync.py checks these methods on connected elad nodes against the "
+              "keys and formats of 70 and 71")
 
 
 class Conformance:
